@@ -1,0 +1,55 @@
+# TalentFlow: `make setup`, then `make demo` (the main job) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test test-unit test-integration lint airflow up down status bench lock clean
+
+setup: $(STAMP)
+
+# Re-installs only when a pin changed: the stamp is newer than both pin files otherwise.
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+	@echo "setup done: $$(du -sh $(VENV) | cut -f1) in $(VENV)"
+
+demo: setup
+	$(BIN)/talentflow demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-unit: setup
+	$(BIN)/python -m pytest -q tests/unit
+
+test-integration: setup
+	$(BIN)/python -m pytest -q tests/integration tests/e2e
+
+lint: setup
+	$(BIN)/ruff check plugins scoring_tasks dags tests bench
+	$(BIN)/ruff format --check plugins scoring_tasks dags tests bench
+
+up down status: setup
+	$(BIN)/talentflow $@
+
+# Airflow's UI on http://localhost:8080 against the embedded runtime (Ctrl-C stops it).
+airflow: setup
+	$(BIN)/talentflow up
+	eval "$$($(BIN)/talentflow airflow-env --shell)" && $(BIN)/airflow standalone
+
+bench: setup
+	$(BIN)/python -m bench
+
+# Regenerate the transitive pins after changing requirements.txt.
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu$$//' > constraints.txt
+
+clean:
+	-$(BIN)/talentflow down
+	rm -rf .talentflow

