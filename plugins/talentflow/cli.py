@@ -61,7 +61,7 @@ def config(json_out: bool = JsonOption) -> None:
     """Show every TALENTFLOW_* setting with its current value."""
     from talentflow.config import get_settings
 
-    rows = get_settings().describe()
+    rows = run_guarded(get_settings).describe()
     emit(
         [{"variable": v, "value": val, "description": d} for v, val, d in rows],
         json_out,

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMBEDDED_PG_USER = "postgres"
@@ -93,7 +93,9 @@ class Settings(BaseSettings):
 
     @property
     def embedded_airflow_db(self) -> bool:
-        return not os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+        # Our own exported value (talentflow.airflow_env) still counts as embedded.
+        conn = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+        return not conn or conn == self.embedded_url(AIRFLOW_DB, "postgresql+psycopg2")
 
     @property
     def needs_embedded_postgres(self) -> bool:
@@ -109,9 +111,9 @@ class Settings(BaseSettings):
 
     @property
     def airflow_db_url(self) -> str:
-        return os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or self.embedded_url(
-            AIRFLOW_DB, "postgresql+psycopg2"
-        )
+        if self.embedded_airflow_db:
+            return self.embedded_url(AIRFLOW_DB, "postgresql+psycopg2")
+        return os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
 
     @property
     def airflow_home(self) -> Path:
@@ -150,4 +152,11 @@ class Settings(BaseSettings):
 
 def get_settings() -> Settings:
     """Fresh settings from the current environment (cheap; never cached so tests can change env)."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"TALENTFLOW_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"bad setting: {problems}") from None

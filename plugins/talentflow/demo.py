@@ -6,6 +6,7 @@ says where the results are.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from talentflow import airflow_env, runtime
@@ -18,7 +19,7 @@ DEMO_DAGS: list[str] = ["platform_health"]
 
 def run_demo(out: str | None = None) -> dict:
     settings = get_settings()
-    print(f"[1/{len(DEMO_DAGS) + 1}] starting the embedded runtime under {settings.home_dir}", flush=True)
+    print(f"[1/{len(DEMO_DAGS) + 1}] starting the embedded runtime under {settings.home_dir}", file=sys.stderr, flush=True)
     state = runtime.up(settings)
     airflow_env.configure_process(settings)
     from talentflow import dagrun
@@ -26,7 +27,7 @@ def run_demo(out: str | None = None) -> dict:
     world_dir = Path(out) if out else settings.home_dir / "demo"
     runs = []
     for i, dag_id in enumerate(DEMO_DAGS, start=2):
-        print(f"[{i}/{len(DEMO_DAGS) + 1}] dag.test() {dag_id}", flush=True)
+        print(f"[{i}/{len(DEMO_DAGS) + 1}] dag.test() {dag_id}", file=sys.stderr, flush=True)
         result = dagrun.run_dag(dag_id)
         runs.append({"dag_id": dag_id, "state": result.state, "seconds": round(result.seconds, 1),
                      "tasks": result.task_states})

@@ -7,12 +7,12 @@ or ``TALENTFLOW_S3_ENDPOINT`` are set, those external services are used instead 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -52,7 +52,9 @@ def _pg_bin(name: str) -> str:
 def _system_user() -> str | None:
     if os.name != "posix" or os.geteuid() != 0:
         return None
-    from pgserver.utils import ensure_user_exists
+    with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR on import
+        warnings.simplefilter("ignore")
+        from pgserver.utils import ensure_user_exists
 
     ensure_user_exists(PG_SYSTEM_USER)
     return PG_SYSTEM_USER
@@ -305,9 +307,3 @@ def format_status(state: dict) -> str:
         f"models        whisper={state['models']['whisper']}",
         f"              embedding={state['models']['embedding']}",
     ])
-
-
-def write_state_file(settings: Settings, payload: dict) -> Path:
-    path = settings.home_dir / "last_run.json"
-    path.write_text(json.dumps(payload, indent=2, default=str))
-    return path

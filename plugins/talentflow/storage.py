@@ -244,12 +244,19 @@ class S3ObjectStore(ObjectStore):
 
     def __init__(self, endpoint: str, bucket: str, access_key: str | None, secret_key: str | None,
                  secure: bool = False, region: str | None = None) -> None:
+        import certifi
+        import urllib3
         from minio import Minio
 
         endpoint = endpoint.removeprefix("http://").removeprefix("https://").rstrip("/")
         self.endpoint, self.bucket, self.secure = endpoint, bucket, secure
+        # The SDK's default retries an unreachable endpoint for ~15 s; fail faster with a clear error.
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=5, read=300), cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(),
+            retries=urllib3.Retry(total=3, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+        )
         self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure,
-                            region=region)
+                            region=region, http_client=http)
 
     def _call(self, func, *args, **kwargs):
         from minio.error import S3Error
@@ -270,15 +277,22 @@ class S3ObjectStore(ObjectStore):
 
     def put(self, key, data, *, length=None, content_type=None, if_absent=False) -> ObjectInfo:
         validate_key(key)
+        content_type = content_type or "application/octet-stream"
+        if if_absent:
+            # S3 conditional write (If-None-Match: *, supported by MinIO and AWS): the public SDK call
+            # cannot send it, so the SDK's own single-PUT helper is used. Claims and markers are
+            # small, so reading them into memory is fine.
+            body = bytes(data) if isinstance(data, bytes | bytearray) else data.read()
+            self._call(self.client._put_object, self.bucket, key, body,
+                       {"If-None-Match": "*", "Content-Type": content_type})
+            return self.stat(key)
         if isinstance(data, bytes | bytearray):
             length, data = len(data), io.BytesIO(bytes(data))
-        headers = {"If-None-Match": "*"} if if_absent else None
         self._call(
             self.client.put_object, self.bucket, key, data,
             length if length is not None else -1,
-            content_type=content_type or "application/octet-stream",
+            content_type=content_type,
             part_size=S3_PART_SIZE if length is None else 0,
-            headers=headers,
         )
         return self.stat(key)
 

@@ -1,0 +1,75 @@
+"""Test harness shared by every suite.
+
+At import time (before anything imports Airflow) the tests get their own TALENTFLOW_HOME in a
+temporary folder and a free port, so a developer's own runtime under .talentflow/ is never touched.
+The embedded runtime itself is started only by tests that ask for the ``tf_runtime`` fixture: once
+per session, a real PostgreSQL with Airflow's metadata DB migrated.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="talentflow-test-"))
+os.environ["TALENTFLOW_HOME"] = str(_SESSION_HOME)
+os.environ["TALENTFLOW_PG_PORT"] = str(free_port())
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+for var in ("TALENTFLOW_WAREHOUSE_URL", "TALENTFLOW_S3_ENDPOINT", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+            "AIRFLOW_HOME"):
+    os.environ.pop(var, None)
+
+from talentflow import airflow_env  # noqa: E402
+
+airflow_env.configure_process()
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def tf_runtime():
+    """A fresh embedded runtime for the whole session: PostgreSQL, warehouse DDL, Airflow DB, store."""
+    from talentflow import runtime
+    from talentflow.config import get_settings
+
+    settings = get_settings()
+    runtime.up(settings)
+    yield settings
+    runtime.down(settings)
+
+
+@pytest.fixture
+def warehouse_conn(tf_runtime):
+    from talentflow import warehouse
+
+    with warehouse.connect(tf_runtime) as conn:
+        yield conn
+
+
+@pytest.fixture(scope="session")
+def run_dag(tf_runtime):
+    """``run_dag(dag_id, conf=None, xcom_tasks=())`` → DagRunResult from a real ``dag.test()``."""
+    from talentflow import dagrun
+
+    return dagrun.run_dag
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"shared test data absent: {SHARED_DATA} not found (../shared sits beside the checkout in CI)")
+    return SHARED_DATA

@@ -1,0 +1,34 @@
+"""`talentflow demo` from an empty runtime: what a new user runs first (`make demo`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+
+from tests.conftest import free_port
+
+TALENTFLOW = str(Path(sys.executable).with_name("talentflow"))
+
+
+def test_demo_from_empty_home(tmp_path):
+    home = tmp_path / "home"
+    env = {**os.environ, "TALENTFLOW_HOME": str(home), "TALENTFLOW_PG_PORT": str(free_port())}
+    for var in ("AIRFLOW_HOME", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CORE__DAGS_FOLDER"):
+        env.pop(var, None)
+    try:
+        out = subprocess.run([TALENTFLOW, "demo", "--json"], capture_output=True, text=True, env=env, timeout=1200)
+        assert out.returncode == 0, out.stderr[-3000:]
+        summary = json.loads(out.stdout.strip().splitlines()[-1])
+        assert {r["dag_id"]: r["state"] for r in summary["dag_runs"]}["platform_health"] == "success"
+        assert all(r["state"] == "success" for r in summary["dag_runs"])
+        assert summary["airflow_home"] == str(home / "airflow")
+        with psycopg.connect(summary["warehouse_url"]) as conn:
+            assert conn.execute("SELECT count(*) FROM raw.platform_health_checks").fetchone()[0] == 1
+        assert list((home / "objects" / "talentflow" / "health").glob("*.json"))
+    finally:
+        subprocess.run([TALENTFLOW, "down"], env=env, capture_output=True)
