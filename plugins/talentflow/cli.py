@@ -89,6 +89,9 @@ def _register_subcommands() -> None:
 
     app.add_typer(resume_app, name="resume", help="Parse resumes.")
     from scoring_tasks.cli import app as interview_app
+    from talentflow.hris.cli import app as hris_app
+
+    app.add_typer(hris_app, name="hris", help="Load HRIS exports through mapping files.")
 
     app.add_typer(interview_app, name="interview", help="Transcribe and score interviews.")
 

@@ -128,6 +128,32 @@ def validate_dataframe(df, suite: str, dataset: str, *, run_id: str | None = Non
     return _finish(report, run_id, settings, record, raise_on_failure)
 
 
+def find_bad_rows(df, suite: str, dataset: str, *, run_id: str | None = None,
+                  settings: Settings | None = None, record: bool = True) -> tuple[QualityReport, dict]:
+    """Row-level validation: the report plus ``{row index: [failed expectation, ...]}``.
+
+    Loaders use it to quarantine exactly the rows that break a suite and load the rest; the result
+    is recorded like any other run, but never raised.
+    """
+    ctx = _context()
+    name = f"rows-{suite}-{id(df)}"
+    source = ctx.data_sources.add_or_update_pandas(name)
+    batch = source.add_dataframe_asset("frame").add_batch_definition_whole_dataframe("all").get_batch(
+        batch_parameters={"dataframe": df})
+    result = batch.validate(_gx_suite(suite), result_format={"result_format": "COMPLETE"})
+    ctx.data_sources.delete(name)
+    bad: dict = {}
+    for r in result.results:
+        if r.success:
+            continue
+        cfg = r.expectation_config
+        label = cfg.type + (f" on {cfg.kwargs['column']}" if cfg.kwargs.get("column") else "")
+        for idx in (r.result or {}).get("unexpected_index_list") or []:
+            bad.setdefault(idx, []).append(label)
+    report = _report(result, suite, dataset, len(df))
+    return _finish(report, run_id, settings, record, raise_on_failure=False), bad
+
+
 def validate_table(table: str, suite: str, *, run_id: str | None = None, settings: Settings | None = None,
                    record: bool = True, raise_on_failure: bool = True) -> QualityReport:
     """Validate a warehouse table ``schema.table`` in place (GX pushes the checks down as SQL)."""

@@ -1,0 +1,1 @@
+"""HRIS sync: any vendor's exports, mapped by a YAML file onto TalentFlow's canonical entities."""

@@ -1,0 +1,207 @@
+"""Mapping files: how one HRIS vendor's export becomes TalentFlow's canonical entities.
+
+A new HRIS needs a mapping file, not code::
+
+    system: acme_hr
+    as_of: 2026-10-31                  # optional: the export's date (snapshot entity default)
+    entities:
+      employees:
+        file: people*.csv              # path or glob, relative to the export folder
+        format: csv                    # csv | json | jsonl (default: from the extension)
+        columns: {EmpID: employee_id, Hire_Dt: hire_date, Dept_Code: department}
+        codes: {status: {A: active, T: terminated}}
+        dates: {hire_date: "%m/%d/%Y"} # explicit formats; default ISO 8601
+        scale: {rating: [1, 4]}        # linear rescale of a numeric column onto 1..5
+        constants: {currency: EUR}     # values the export does not carry
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from talentflow.hris.entities import ENTITIES, Entity
+
+TRUE_VALUES = {"1", "true", "t", "yes", "y"}
+FALSE_VALUES = {"0", "false", "f", "no", "n"}
+
+
+class EntityMapping(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    file: str
+    format: Literal["csv", "json", "jsonl"] | None = None
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    columns: dict[str, str]
+    codes: dict[str, dict[str, str]] = Field(default_factory=dict)
+    dates: dict[str, str] = Field(default_factory=dict)
+    scale: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    constants: dict[str, str | float | int | bool] = Field(default_factory=dict)
+
+    def file_format(self, path: Path) -> str:
+        return self.format or {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(path.suffix.lower(),
+                                                                                          "csv")
+
+
+class Mapping(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    system: str
+    as_of: date | None = None
+    entities: dict[str, EntityMapping]
+
+    @model_validator(mode="after")
+    def _known_targets(self) -> Mapping:
+        for name, em in self.entities.items():
+            if name not in ENTITIES:
+                raise ValueError(f"unknown entity '{name}' (known: {', '.join(ENTITIES)})")
+            entity = ENTITIES[name]
+            targets = set(em.columns.values()) | set(em.constants)
+            unknown = targets - set(entity.columns)
+            if unknown:
+                raise ValueError(f"entity '{name}': unknown target columns {sorted(unknown)} "
+                                 f"(known: {', '.join(entity.columns)})")
+            for col in [*em.codes, *em.dates, *em.scale]:
+                if col not in entity.columns:
+                    raise ValueError(f"entity '{name}': codes/dates/scale name unknown column '{col}'")
+            missing = [k for k in entity.required if k not in targets and not (k == "as_of" and self.as_of)]
+            if missing:
+                raise ValueError(f"entity '{name}': required columns {missing} are not mapped")
+        return self
+
+
+def load_mapping(path: Path | str) -> Mapping:
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"mapping file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text())
+        return Mapping.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        raise ValueError(f"{path}: {where + ': ' if where else ''}{first['msg']}") from None
+
+
+# ---- applying a mapping -------------------------------------------------------------------------
+
+
+def read_source(path: Path, em: EntityMapping, chunksize: int | None = None):
+    """DataFrames (all text) of one export file; chunked for large CSVs."""
+    fmt = em.file_format(path)
+    if fmt == "csv":
+        reader = pd.read_csv(path, dtype=str, keep_default_na=False, sep=em.delimiter, encoding=em.encoding,
+                             chunksize=chunksize)
+        return reader if chunksize else [reader]
+    text = path.read_text(encoding=em.encoding)
+    if fmt == "jsonl":
+        records = [json.loads(line) for line in text.splitlines() if line.strip()]
+    else:
+        records = json.loads(text) if text.strip() else []
+        if isinstance(records, dict):  # {"employees": [...]} or {"data": [...]}: the one list inside
+            lists = [v for v in records.values() if isinstance(v, list)]
+            if len(lists) != 1:
+                raise ValueError(f"{path}: expected a JSON list of records or an object holding one list")
+            records = lists[0]
+    frame = pd.json_normalize(records) if records else pd.DataFrame()
+    return [frame.astype(object).where(frame.notna(), "").astype(str)]
+
+
+def _convert(series: pd.Series, kind: str, fmt: str | None) -> tuple[pd.Series, pd.Series]:
+    """(converted values, mask of values that could not be converted)."""
+    text = series.astype(str).str.strip()
+    empty = text.eq("") | text.str.lower().isin({"nan", "none", "null", "nat"})
+    if kind == "text":
+        return text.where(~empty, None), pd.Series(False, index=series.index)
+    if kind == "date":
+        parsed = pd.to_datetime(text.where(~empty), format=fmt or "ISO8601", errors="coerce")
+        bad = parsed.isna() & ~empty
+        return parsed.dt.date.where(parsed.notna(), None), bad
+    if kind in ("number", "int"):
+        parsed = pd.to_numeric(text.where(~empty).str.replace(",", "", regex=False), errors="coerce")
+        bad = parsed.isna() & ~empty
+        if kind == "int":
+            bad |= parsed.notna() & (parsed % 1 != 0)
+        return parsed.astype(object).where(parsed.notna(), None), bad
+    if kind == "bool":
+        low = text.str.lower()
+        value = pd.Series(np.where(low.isin(TRUE_VALUES), True, np.where(low.isin(FALSE_VALUES), False, None)),
+                          index=series.index, dtype=object)
+        bad = value.isna() & ~empty
+        return value, bad
+    raise ValueError(f"unknown canonical type {kind}")
+
+
+def apply_mapping(frame: pd.DataFrame, entity: Entity, em: EntityMapping, mapping: Mapping,
+                  source: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Canonical rows plus a list of row errors ({row_ref, reason_code, message}) for rows dropped."""
+    missing = [c for c in em.columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{source}: columns {missing} named in the mapping are not in the export "
+                         f"(it has: {', '.join(map(str, frame.columns))})")
+    out = pd.DataFrame(index=frame.index)
+    errors: dict[int, list[str]] = {}
+    codes_missing: dict[int, list[str]] = {}
+    bad_cells: set[tuple[int, str]] = set()
+    for src, dst in em.columns.items():
+        values = frame[src].astype(str).str.strip()
+        if dst in em.codes:
+            table = {str(k): v for k, v in em.codes[dst].items()}
+            known = values.isin(table) | values.eq("") | values.isin(set(table.values()))
+            for idx in values.index[~known]:
+                codes_missing.setdefault(idx, []).append(f"{dst}: unknown code {values[idx]!r}")
+            values = values.map(lambda v, t=table: t.get(v, v))
+        converted, bad = _convert(values, entity.columns[dst], em.dates.get(dst))
+        for idx in converted.index[bad]:
+            bad_cells.add((idx, dst))
+            errors.setdefault(idx, []).append(
+                f"{dst} (from {src}): {values[idx]!r} is not a valid {entity.columns[dst]}"
+                + (f" in format {em.dates[dst]}" if dst in em.dates else ""))
+        if dst in em.scale:
+            lo, hi = em.scale[dst]
+            converted = converted.map(lambda v, lo=lo, hi=hi: None if v is None else 1 + 4 * (v - lo) / (hi - lo))
+        out[dst] = converted
+    for col, value in em.constants.items():
+        out[col] = value
+    if "as_of" in entity.columns and "as_of" not in out and mapping.as_of:
+        out["as_of"] = mapping.as_of
+    for col in entity.columns:
+        if col not in out:
+            out[col] = None
+    missing_required: dict[int, list[str]] = {}
+    for col in entity.required:
+        for idx in out.index[out[col].isna()]:
+            if (idx, col) not in bad_cells:
+                missing_required.setdefault(idx, []).append(f"required column {col} is empty")
+    row_errors = []
+    rejected = set(errors) | set(codes_missing) | set(missing_required)
+    for idx in sorted(rejected):
+        reasons = missing_required.get(idx, []) + errors.get(idx, []) + codes_missing.get(idx, [])
+        code = ("missing_required" if idx in missing_required else "bad_value" if idx in errors
+                else "unknown_code")
+        row_errors.append({"row_ref": str(int(idx) + 2 if em.file_format(Path(source)) == "csv" else int(idx) + 1),
+                           "reason_code": code, "message": "; ".join(reasons)})
+    good = out.drop(index=list(rejected))
+    good = good[list(entity.columns)]
+    if entity.history_key:
+        good = good.assign(version_hash=_version_hashes(good, entity.attribute_columns))
+    return good, row_errors
+
+
+def _version_hashes(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    def text(v) -> str:
+        return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+
+    rows = frame[columns].itertuples(index=False, name=None)
+    return [hashlib.sha256("\x1f".join(map(text, r)).encode()).hexdigest()[:16] for r in rows]
