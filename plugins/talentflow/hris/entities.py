@@ -82,9 +82,16 @@ ENTITIES: dict[str, Entity] = {e.name: e for e in [
     Entity(
         "training",
         {"employee_id": "text", "course_id": "text", "course_name": "text", "competency": "text",
-         "completed_on": "date", "hours": "number", "score": "number"},
-        key=("employee_id", "course_id", "completed_on"), required=("employee_id", "course_id", "completed_on"),
-        description="Training completed.",
+         "enrolled_on": "date", "completed_on": "date", "status": "text", "hours": "number", "score": "number"},
+        key=("employee_id", "course_id", "enrolled_on"), required=("employee_id", "course_id", "enrolled_on"),
+        description="Training enrolments and completions.",
+    ),
+    Entity(
+        "courses",
+        {"course_id": "text", "course_name": "text", "competency": "text", "hours": "number",
+         "delivery_mode": "text", "provider": "text"},
+        key=("course_id",), required=("course_id",),
+        description="The HRIS course catalogue.",
     ),
     Entity(
         "compensation",

@@ -34,6 +34,16 @@ TRUE_VALUES = {"1", "true", "t", "yes", "y"}
 FALSE_VALUES = {"0", "false", "f", "no", "n"}
 
 
+class Derived(BaseModel):
+    """A target column computed from a source column: regex capture group 1, then codes."""
+
+    model_config = {"extra": "forbid"}
+
+    source: str = Field(alias="from")
+    regex: str = "(.*)"
+    codes: dict[str, str] = Field(default_factory=dict)
+
+
 class EntityMapping(BaseModel):
     model_config = {"extra": "forbid"}
 
@@ -46,6 +56,7 @@ class EntityMapping(BaseModel):
     dates: dict[str, str] = Field(default_factory=dict)
     scale: dict[str, tuple[float, float]] = Field(default_factory=dict)
     constants: dict[str, str | float | int | bool] = Field(default_factory=dict)
+    derive: dict[str, Derived] = Field(default_factory=dict)
 
     def file_format(self, path: Path) -> str:
         return self.format or {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(path.suffix.lower(),
@@ -65,7 +76,7 @@ class Mapping(BaseModel):
             if name not in ENTITIES:
                 raise ValueError(f"unknown entity '{name}' (known: {', '.join(ENTITIES)})")
             entity = ENTITIES[name]
-            targets = set(em.columns.values()) | set(em.constants)
+            targets = set(em.columns.values()) | set(em.constants) | set(em.derive)
             unknown = targets - set(entity.columns)
             if unknown:
                 raise ValueError(f"entity '{name}': unknown target columns {sorted(unknown)} "
@@ -146,7 +157,7 @@ def _convert(series: pd.Series, kind: str, fmt: str | None) -> tuple[pd.Series, 
 def apply_mapping(frame: pd.DataFrame, entity: Entity, em: EntityMapping, mapping: Mapping,
                   source: str) -> tuple[pd.DataFrame, list[dict]]:
     """Canonical rows plus a list of row errors ({row_ref, reason_code, message}) for rows dropped."""
-    missing = [c for c in em.columns if c not in frame.columns]
+    missing = [c for c in [*em.columns, *(d.source for d in em.derive.values())] if c not in frame.columns]
     if missing:
         raise ValueError(f"{source}: columns {missing} named in the mapping are not in the export "
                          f"(it has: {', '.join(map(str, frame.columns))})")
@@ -174,6 +185,11 @@ def apply_mapping(frame: pd.DataFrame, entity: Entity, em: EntityMapping, mappin
         out[dst] = converted
     for col, value in em.constants.items():
         out[col] = value
+    for col, rule in em.derive.items():
+        captured = frame[rule.source].astype(str).str.strip().str.extract(rule.regex, expand=False)
+        if isinstance(captured, pd.DataFrame):
+            captured = captured.iloc[:, 0]
+        out[col] = captured.map(lambda v, c=rule.codes: None if not isinstance(v, str) or not v else c.get(v, v))
     if "as_of" in entity.columns and "as_of" not in out and mapping.as_of:
         out["as_of"] = mapping.as_of
     for col in entity.columns:

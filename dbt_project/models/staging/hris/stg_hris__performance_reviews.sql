@@ -1,0 +1,8 @@
+select
+    {{ pseudonym('employee_id', 'employee') }} as employee_key,
+    employee_id,
+    review_date,
+    period,
+    rating::numeric(4, 2) as rating,
+    reviewer_id
+from {{ source('hris', 'hris_performance_reviews') }}

@@ -1,0 +1,10 @@
+select
+    {{ pseudonym('employee_id', 'employee') }} as employee_key,
+    employee_id,
+    course_id,
+    course_name,
+    lower(competency) as competency,
+    completed_on,
+    hours::numeric(6, 2) as hours,
+    score::numeric(6, 2) as score
+from {{ source('hris', 'hris_training') }}
