@@ -217,7 +217,7 @@ def _lock(settings: Settings):
 
 def up(settings: Settings | None = None, migrate: bool = True) -> dict:
     """Start and prepare everything; returns the same object as ``status``."""
-    from talentflow import storage, warehouse
+    from talentflow import raw_tables, storage, warehouse
 
     settings = settings or get_settings()
     lock = _lock(settings)
@@ -228,6 +228,7 @@ def up(settings: Settings | None = None, migrate: bool = True) -> dict:
             start_postgres(settings)
             _ensure_databases(settings)
         warehouse.ensure_warehouse(settings)
+        raw_tables.ensure_all(settings)
         (settings.airflow_home / "logs").mkdir(parents=True, exist_ok=True)
         if migrate:
             migrate_airflow(settings)

@@ -9,6 +9,7 @@ rest of the export. Loading the same export twice changes nothing.
 from __future__ import annotations
 
 import fnmatch
+import os
 import logging
 import sys
 from dataclasses import asdict, dataclass, field
@@ -23,6 +24,10 @@ from talentflow.warehouse import IngestError
 log = logging.getLogger(__name__)
 SOURCE = "hris"
 CHUNK_ROWS = 250_000
+REPO_ROOT = Path(__file__).resolve().parents[3]
+# The mapping the archive_sync DAG uses unless told otherwise (the synthetic world's HRIS).
+DEFAULT_MAPPING = Path(os.environ.get("TALENTFLOW_HRIS_MAPPING",
+                                      REPO_ROOT / "sample_data" / "mappings" / "larkspur_hris.yaml"))
 
 
 @dataclass

@@ -35,7 +35,8 @@ GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA raw, restricted, audit TO l
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA raw, restricted, audit TO loader;
 
 -- transformer (dbt): reads raw and restricted (to derive pseudonymous keys), builds the rest.
-GRANT USAGE ON SCHEMA raw, restricted, audit TO transformer;
+GRANT USAGE ON SCHEMA raw, audit TO transformer;
+GRANT USAGE, CREATE ON SCHEMA restricted TO transformer;
 GRANT SELECT ON ALL TABLES IN SCHEMA raw, restricted TO transformer;
 GRANT INSERT, SELECT ON ALL TABLES IN SCHEMA audit TO transformer;
 GRANT USAGE, CREATE ON SCHEMA staging, intermediate, marts TO transformer;

@@ -4,7 +4,9 @@ select
     course_id,
     course_name,
     lower(competency) as competency,
+    enrolled_on,
     completed_on,
+    lower(status) as status,
     hours::numeric(6, 2) as hours,
     score::numeric(6, 2) as score
 from {{ source('hris', 'hris_training') }}

@@ -1,0 +1,59 @@
+"""Employee archive sync: HRIS and ATS exports from object storage into the warehouse (wiring only)."""
+
+from __future__ import annotations
+
+from airflow.sdk import Param, dag, get_current_context, task
+
+from talentflow import ats, sync
+from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE, warehouse_asset
+from talentflow.hris import load as hris
+from talentflow.hris.entities import ENTITIES
+
+HRIS_ASSETS = [warehouse_asset("raw", e.raw_spec().name) for e in ENTITIES.values()]
+ATS_ASSETS = [warehouse_asset(s.schema, s.name) for s in ats.TABLES]
+
+
+@dag(
+    dag_id="archive_sync",
+    schedule="@daily",
+    start_date=START_DATE,
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=["warehouse", "hris", "ats", "loader"],
+    params={"hris_mapping": Param(str(hris.DEFAULT_MAPPING), type="string",
+                                  description="Mapping YAML of the HRIS that produced the exports.")},
+    doc_md="""
+### Employee archive sync
+- **Reads** `incoming/hris/<export_id>/` (one file per entity, in the vendor's own shape) and
+  `incoming/ats/<export_id>/` (`requisitions.json`, `applications.csv`, `consents.csv`, `demographics.csv`).
+- **Writes** `raw.hris_*` (history kept: every version of an employee's attributes), `raw.ats_*`,
+  personal data to `restricted.*`, rejected rows with their reason to `audit.ingest_errors`,
+  Great Expectations results to `audit.data_quality_results`; moves loaded exports to `archive/`.
+- **Mapping**: the `hris_mapping` param (default `TALENTFLOW_HRIS_MAPPING`) names the HRIS mapping file.
+- **Emits** the Assets of every raw table it writes; `warehouse_build` is scheduled on them.
+- **Re-run** safely: loads are upserts keyed on natural keys; an export moves to `archive/` only after
+  it loaded, so a failed run leaves it in `incoming/` for the retry and a second run changes nothing.
+""",
+)
+def archive_sync():
+    @task(outlets=ATS_ASSETS)
+    def sync_ats() -> list[dict]:
+        run_id = get_current_context()["run_id"]
+        return sync.sync_exports("ats", lambda folder: ats.load_export(folder, run_id=run_id).to_dict())
+
+    @task(outlets=HRIS_ASSETS)
+    def sync_hris() -> list[dict]:
+        context = get_current_context()
+        mapping = context["params"]["hris_mapping"]
+        return sync.sync_exports(
+            "hris", lambda folder: hris.load_export(folder, mapping, run_id=context["run_id"]).to_dict())
+
+    @task
+    def ensure_tables() -> None:
+        ats.ensure_tables()
+        hris.ensure_tables()
+
+    ensure_tables() >> [sync_ats(), sync_hris()]
+
+
+archive_sync()

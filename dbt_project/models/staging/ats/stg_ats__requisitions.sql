@@ -1,0 +1,20 @@
+select
+    requisition_id,
+    title,
+    department,
+    department_code,
+    lower(job_family) as job_family,
+    level,
+    description,
+    required_skills,
+    min_experience_years,
+    lower(degree) as degree,
+    salary_min::numeric(14, 2) as salary_min,
+    salary_max::numeric(14, 2) as salary_max,
+    upper(currency) as currency,
+    competency_profile,
+    rubric_id,
+    opened_at,
+    lower(status) as status,
+    location
+from {{ source('ats', 'ats_requisitions') }}
