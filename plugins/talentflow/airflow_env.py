@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import sys
 from pathlib import Path
 
 from talentflow.config import Settings, get_settings
@@ -61,6 +62,11 @@ def configure_process(settings: Settings | None = None) -> dict[str, str]:
     """Put Airflow's environment into this process; call before the first ``import airflow``."""
     env = airflow_environment(settings)
     os.environ.update(env)
+    # Cosmos looks dbt up on PATH: make the dbt beside this interpreter findable even when the
+    # virtual environment is not activated (cron, systemd, `.venv/bin/talentflow demo`).
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     return env
 
 
