@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 from cosmos import DbtTaskGroup
+
 from talentflow import ats, dbt, recommendations, warehouse
 from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE, warehouse_asset
 from talentflow.hris.entities import ENTITIES

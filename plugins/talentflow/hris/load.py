@@ -9,8 +9,8 @@ rest of the export. Loading the same export twice changes nothing.
 from __future__ import annotations
 
 import fnmatch
-import os
 import logging
+import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
