@@ -57,7 +57,9 @@ def cosmos_configs(settings: Settings | None = None) -> dict:
                                         profiles_yml_filepath=profiles_dir(settings) / "profiles.yml"),
         "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
         "render_config": RenderConfig(load_method=LoadMode.DBT_LS, test_behavior=TestBehavior.AFTER_EACH,
-                                      dbt_deps=False),
+                                      dbt_deps=False,
+                                      # relationships tests need both models built: run them after both
+                                      should_detach_multiple_parents_tests=True),
     }
 
 

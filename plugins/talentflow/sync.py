@@ -42,13 +42,3 @@ def sync_exports(kind: str, load: Callable[[Path], dict], settings: Settings | N
             store.move(key, f"archive/{kind}/{export_id}/{key[len(prefix):]}")
         results.append({"export_id": export_id, "files": len(keys), **summary})
     return results
-
-
-def upload_folder(folder: Path, prefix: str, settings: Settings | None = None) -> int:
-    """Put every file of ``folder`` under ``prefix`` (the demo and tests use it to deliver exports)."""
-    store = storage.get_store(settings)
-    n = 0
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-        store.put_file(f"{prefix.rstrip('/')}/{path.relative_to(folder).as_posix()}", path)
-        n += 1
-    return n

@@ -1,0 +1,50 @@
+"""Deliver a generated world to the object store the way real systems would drop their files.
+
+HRIS exports → ``incoming/hris/<export_id>/``; ATS exports (requisitions, applications, consents,
+demographics) → ``incoming/ats/<export_id>/``; resumes → ``incoming/resumes/``; scoring-task manifests
+→ ``scoring-tasks/pending/`` with their recordings under ``recordings/``. Used by ``talentflow demo``
+and the integration tests; keys are stable, so delivering twice rewrites the same objects.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from talentflow import storage
+from talentflow.config import Settings
+
+ATS_FILES = ("company/requisitions.json", "candidates/applications.csv", "candidates/consents.csv",
+             "candidates/demographics.csv")
+
+
+def deliver_world(world: Path, export_id: str, settings: Settings | None = None, *,
+                  resumes: bool = True, interviews: bool = True) -> dict[str, int]:
+    store = storage.get_store(settings)
+    store.ensure_ready()
+    counts = {"hris": 0, "ats": 0, "resumes": 0, "scoring_tasks": 0, "recordings": 0}
+    for path in sorted((world / "hris").glob("*")):
+        if path.is_file():
+            store.put_file(f"incoming/hris/{export_id}/{path.name}", path)
+            counts["hris"] += 1
+    for rel in ATS_FILES:
+        path = world / rel
+        if path.exists():
+            store.put_file(f"incoming/ats/{export_id}/{path.name}", path)
+            counts["ats"] += 1
+    if resumes:
+        for path in sorted((world / "resumes").glob("*")):
+            if path.is_file():
+                store.put_file(f"incoming/resumes/{path.name}", path)
+                counts["resumes"] += 1
+    if interviews:
+        for manifest_path in sorted((world / "interviews" / "manifests").glob("*.json")):
+            manifest = json.loads(manifest_path.read_text())
+            for answer in manifest.get("answers", []):
+                rec = world / answer["recording"]
+                if rec.exists():
+                    store.put_file(answer["recording"], rec)
+                    counts["recordings"] += 1
+            store.put_file(f"scoring-tasks/pending/{manifest_path.name}", manifest_path)
+            counts["scoring_tasks"] += 1
+    return counts
