@@ -39,7 +39,16 @@ class AnswerRef(BaseModel):
     question_id: str = Field(min_length=1)
     competency: str | None = None
     question: str = Field(min_length=1)
-    recording: str = Field(min_length=1, description="object key (or local path) of the recording")
+    recording: str | None = Field(default=None, min_length=1,
+                                  description="object key (or local path) of the recording")
+    text: str | None = Field(default=None, description="the answer as text, for chat/typed interviews "
+                                                       "whose platform delivers a transcript instead of audio")
+
+    @model_validator(mode="after")
+    def _recording_or_text(self) -> AnswerRef:
+        if not self.recording and self.text is None:
+            raise ValueError(f"answer {self.question_id}: needs a 'recording' or a 'text'")
+        return self
 
 
 class ScoringTask(BaseModel):
@@ -117,6 +126,8 @@ def validate_recordings(
     (None or absent: the object does not exist). Empty list: every recording is usable audio."""
     problems = []
     for answer in task.answers:
+        if not answer.recording:  # typed answer: nothing to probe
+            continue
         path = local_paths.get(answer.question_id)
         if path is None:
             problems.append(
@@ -157,7 +168,7 @@ class AnswerResult(BaseModel):
     question_id: str
     competency: str
     question: str
-    recording: str
+    recording: str | None = None
     transcript: dict
     score: dict | None = None
 

@@ -40,6 +40,7 @@ from scoring_tasks.transcribe import Transcriber, Transcript
 log = logging.getLogger(__name__)
 
 Status = Literal["done", "failed", "human_review"]
+PROVIDED_TRANSCRIPT = "provided-transcript"
 RecordingResolver = Callable[[ScoringTask, AnswerRef], "str | Path | None"]
 
 
@@ -202,6 +203,12 @@ def _failed(task: ScoringTask, reason: FailureReason, message: str) -> TaskOutco
     return TaskOutcome(task_id=task.task_id, status="failed", record=record)
 
 
+def provided_transcript(text: str, language: str) -> Transcript:
+    """A transcript the interview platform supplied (no audio, so no timings or speech facts)."""
+    return Transcript(source="provided", text=text, segments=[], language=language, language_probability=1.0,
+                      duration=0.0, model=PROVIDED_TRANSCRIPT)
+
+
 def _transcribe(
     tasks: list[ScoringTask], resolve: RecordingResolver, transcriber: Transcriber
 ) -> dict[tuple[str, str], Transcript | AnswerProblem]:
@@ -209,6 +216,9 @@ def _transcribe(
     by_language: dict[str, list[tuple[ScoringTask, AnswerRef, str]]] = {}
     for task in tasks:
         for answer in task.answers:
+            if not answer.recording:  # a typed/chat interview: the platform gave us the text
+                out[(task.task_id, answer.question_id)] = provided_transcript(answer.text or "", task.language)
+                continue
             path = resolve(task, answer)
             if path is None:
                 out[(task.task_id, answer.question_id)] = AnswerProblem(

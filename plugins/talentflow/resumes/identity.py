@@ -1,0 +1,212 @@
+"""Who is who: submissions with the same normalised e-mail or phone, or a near-identical text, belong
+to one candidate.
+
+Candidate keys come from content (the e-mail, else the phone, else the text hash of the cluster), so
+re-running a batch gives the same keys; pass earlier submissions as ``known`` records so that a new
+submission joins the candidate it matches instead of founding a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from talentflow.resumes.model import ParsedResume
+from talentflow.resumes.normalize import fold
+
+NUM_PERM = 128
+MINHASH_SCHEME = "affine32"
+"""datasketch's permutation scheme: stored signatures are only comparable within one scheme."""
+SHINGLE = 3
+TEXT_THRESHOLD = 0.85
+"""Estimated Jaccard similarity of word 3-shingles above which two texts are the same resume."""
+_GMAIL = {"gmail.com", "googlemail.com"}
+
+
+def normalize_email(email: str | None) -> str | None:
+    """Lower case, no ``+tag``; Gmail ignores dots in the local part, so they go too."""
+    if not email or "@" not in email:
+        return None
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in _GMAIL:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}" if local and domain else None
+
+
+def normalize_phone(phone: str | None, default_region: str = "US") -> str | None:
+    """E.164 (``+14155550134``) when the number can be parsed, else its digits; None for too few."""
+    if not phone:
+        return None
+    import phonenumbers
+
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7:
+        return None
+    try:
+        number = phonenumbers.parse(phone, default_region)
+        if phonenumbers.is_possible_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        pass
+    return "+" + digits if phone.strip().startswith("+") else digits
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+    words = re.findall(r"\w+", fold(text))
+    if len(words) < k:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
+
+
+def text_minhash(text: str) -> list[int]:
+    """A MinHash signature of the text (store it to compare with later submissions)."""
+    from datasketch import MinHash
+
+    mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME)
+    mh.update_batch(list(shingles(text)))
+    return [int(v) for v in mh.hashvalues]
+
+
+@dataclass
+class IdentityRecord:
+    """What identity resolution needs of one submission (earlier ones come from the warehouse)."""
+
+    submission_id: str
+    """The submission's content key (``text_sha256``)."""
+    email: str | None = None
+    phone: str | None = None
+    minhash: list[int] = field(default_factory=list)
+    candidate_key: str | None = None
+    """Set for submissions already assigned to a candidate."""
+    file: str | None = None
+
+
+class IdentityLink(BaseModel):
+    submission_id: str
+    file: str | None = None
+    candidate_key: str
+    matched_on: list[str]
+    """Why this submission joined others: ``email``, ``phone``, ``text`` (empty when alone)."""
+    linked_submissions: list[str]
+    """The other submissions of the same candidate (this batch and ``known``)."""
+
+
+def identity_record(resume: ParsedResume, default_region: str = "US") -> IdentityRecord:
+    return IdentityRecord(
+        submission_id=resume.text_sha256,
+        email=normalize_email(resume.email),
+        phone=normalize_phone(resume.phone, default_region),
+        minhash=text_minhash(resume.text),
+        file=resume.file,
+    )
+
+
+def candidate_key_for(anchor: str) -> str:
+    return "cand_" + hashlib.sha256(anchor.encode()).hexdigest()[:20]
+
+
+def resolve_identities(
+    resumes: Sequence[ParsedResume | IdentityRecord],
+    known: Sequence[IdentityRecord] = (),
+    *,
+    text_threshold: float = TEXT_THRESHOLD,
+    default_region: str = "US",
+) -> list[IdentityLink]:
+    """One :class:`IdentityLink` per item of ``resumes`` (same order), linking duplicates."""
+    import numpy as np
+    from datasketch import LeanMinHash, MinHashLSH
+
+    new = [r if isinstance(r, IdentityRecord) else identity_record(r, default_region) for r in resumes]
+    records = list(known) + new
+    parent = list(range(len(records)))
+    reasons: dict[int, set[str]] = {i: set() for i in range(len(records))}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int, why: str) -> None:
+        reasons[a].add(why)
+        reasons[b].add(why)
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for attr in ("email", "phone"):
+        first: dict[str, int] = {}
+        for i, rec in enumerate(records):
+            value = getattr(rec, attr)
+            if value:
+                if value in first:
+                    union(first[value], i, attr)
+                else:
+                    first[value] = i
+    by_key: dict[str, int] = {}
+    for i, rec in enumerate(records):
+        if rec.candidate_key:
+            if rec.candidate_key in by_key:
+                union(by_key[rec.candidate_key], i, "known")
+            else:
+                by_key[rec.candidate_key] = i
+    by_sub: dict[str, int] = {}
+    for i, rec in enumerate(records):
+        if rec.submission_id in by_sub:
+            union(by_sub[rec.submission_id], i, "text")
+        else:
+            by_sub[rec.submission_id] = i
+
+    lsh = MinHashLSH(threshold=text_threshold, num_perm=NUM_PERM)
+    sigs: dict[int, LeanMinHash] = {}
+    for i, rec in enumerate(records):
+        if len(rec.minhash) == NUM_PERM:
+            sigs[i] = LeanMinHash(
+                seed=1, hashvalues=np.array(rec.minhash, dtype=np.uint32), scheme=MINHASH_SCHEME
+            )
+            lsh.insert(str(i), sigs[i])
+    for i, sig in sigs.items():
+        for other in lsh.query(sig):
+            j = int(other)
+            if j > i and sig.jaccard(sigs[j]) >= text_threshold:
+                union(i, j, "text")
+
+    clusters: dict[int, list[int]] = {}
+    for i in range(len(records)):
+        clusters.setdefault(find(i), []).append(i)
+    keys: dict[int, str] = {}
+    for root, members in clusters.items():
+        existing = sorted(records[m].candidate_key for m in members if records[m].candidate_key)
+        if existing:
+            keys[root] = existing[0]
+            continue
+        emails = sorted(records[m].email for m in members if records[m].email)
+        phones = sorted(records[m].phone for m in members if records[m].phone)
+        anchor = (
+            f"email:{emails[0]}"
+            if emails
+            else f"phone:{phones[0]}"
+            if phones
+            else "text:" + min(records[m].submission_id for m in members)
+        )
+        keys[root] = candidate_key_for(anchor)
+    out = []
+    offset = len(known)
+    for i in range(offset, len(records)):
+        root = find(i)
+        others = [records[m].submission_id for m in clusters[root] if m != i]
+        out.append(
+            IdentityLink(
+                submission_id=records[i].submission_id,
+                file=records[i].file,
+                candidate_key=keys[root],
+                matched_on=sorted(reasons[i] - {"known"}) if others else [],
+                linked_submissions=sorted(set(others) - {records[i].submission_id}) or [],
+            )
+        )
+    return out
