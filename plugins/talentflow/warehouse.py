@@ -88,6 +88,8 @@ class TableSpec:
     key: Sequence[str]
     comment: str = ""
     column_comments: Mapping[str, str] = field(default_factory=dict)
+    # Written when a key first arrives and never updated (e.g. when a file was first received).
+    insert_only: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if self.schema not in SCHEMAS:
@@ -181,7 +183,7 @@ def upsert(conn: psycopg.Connection, spec: TableSpec, data: Iterable | Any, *,
             for row in _rows(data, columns):
                 copy.write_row(row)
                 received += 1
-    value_cols = [c for c in columns if c not in spec.key]
+    value_cols = [c for c in columns if c not in spec.key and c not in spec.insert_only]
     if value_cols:
         set_clause = sql.SQL(", ").join(
             [sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in value_cols]

@@ -127,3 +127,14 @@ def test_unreachable_warehouse_names_the_setting(monkeypatch):
         with warehouse.connect(Settings()):
             pass
     assert warehouse.ping(Settings()) is False
+
+
+def test_insert_only_columns_keep_their_first_value(warehouse_conn):
+    spec = TableSpec("raw", "test_first_seen", {"k": "text", "v": "int", "first_seen": "text"}, ["k"],
+                     insert_only=["first_seen"])
+    warehouse.upsert(warehouse_conn, spec, [{"k": "a", "v": 1, "first_seen": "monday"}])
+    again = warehouse.upsert(warehouse_conn, spec, [{"k": "a", "v": 1, "first_seen": "tuesday"}])
+    assert (again.inserted, again.updated) == (0, 0)
+    changed = warehouse.upsert(warehouse_conn, spec, [{"k": "a", "v": 2, "first_seen": "wednesday"}])
+    assert changed.updated == 1
+    assert warehouse_conn.execute("SELECT v, first_seen FROM raw.test_first_seen").fetchone() == (2, "monday")

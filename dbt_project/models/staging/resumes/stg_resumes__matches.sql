@@ -1,11 +1,10 @@
 select
     submission_id,
     requisition_id,
+    candidate_key as resume_identity_key,
+    similarity,
+    skill_coverage,
+    meets_hard_requirements,
     match_score,
-    semantic_similarity,
-    skills_matched,
-    skills_required,
-    meets_experience,
-    meets_degree,
     model_version
 from {{ source('resumes', 'resume_matches') }}

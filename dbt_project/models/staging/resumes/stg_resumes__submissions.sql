@@ -7,5 +7,5 @@ select
     experience_years,
     highest_degree,
     skills,
-    parsed_at
+    received_at
 from {{ source('resumes', 'resume_submissions') }}
