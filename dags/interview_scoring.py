@@ -20,7 +20,7 @@ RESULTS_ASSET = warehouse_asset(RESULTS.schema, RESULTS.name)
     default_args=DEFAULT_ARGS,
     tags=["interviews", "scoring", "models"],
     params={
-        "batch_size": Param(8, type="integer", minimum=1, description="Tasks per mapped batch (one model load each)."),
+        "batch_size": Param(16, type="integer", minimum=1, description="Tasks per mapped batch (one model load each)."),
         "max_tasks": Param(500, type="integer", minimum=1, description="Tasks claimed per run."),
         "stale_after_minutes": Param(60, type="integer", minimum=1,
                                      description="A claim older than this is considered dead and retried."),

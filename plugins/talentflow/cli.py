@@ -71,13 +71,19 @@ def config(json_out: bool = JsonOption) -> None:
 
 @app.command()
 def demo(
-    out: str = typer.Option("", help="Folder for the demo world (default: TALENTFLOW_HOME/demo)."),
+    out: str = typer.Option("", help="Folder for the demo world (default: TALENTFLOW_HOME/demo/world)."),
+    seed: int = typer.Option(None, help="World seed (default 7)."),
+    candidates: int = typer.Option(None, min=10, help="Candidates in the world (default 300)."),
+    employees: int = typer.Option(None, min=10, help="Employees in the world (default 200)."),
+    years: int = typer.Option(None, min=1, max=10, help="Years of HRIS history (default 3)."),
+    recordings: int = typer.Option(None, min=0, help="Spoken answers to synthesise (default 24)."),
     json_out: bool = JsonOption,
 ) -> None:
     """The main job on the embedded runtime: sample world, every DAG once, where the results are."""
     from talentflow import demo as demo_mod
 
-    summary = run_guarded(demo_mod.run_demo, out or None)
+    summary = run_guarded(demo_mod.run_demo, out or None, seed=seed, candidates=candidates,
+                          employees=employees, years=years, recordings=recordings)
     emit(summary, json_out, demo_mod.format_summary(summary))
 
 
@@ -94,6 +100,8 @@ def _register_subcommands() -> None:
     app.add_typer(hris_app, name="hris", help="Load HRIS exports through mapping files.")
 
     app.add_typer(interview_app, name="interview", help="Transcribe and score interviews.")
+    from talentflow.retraining.cli import app as scoring_app
+    app.add_typer(scoring_app, name="scoring", help="Scoring-model versions: approve, roll back, backfill.")
 
 
 _register_subcommands()

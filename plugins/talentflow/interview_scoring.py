@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 PREFIX = "scoring-tasks"
 SOURCE = "interview_scoring"
 STALE_AFTER = timedelta(minutes=60)
+# Scorers (rubric anchors embedded once) reused by every batch a worker process scores.
+_SCORERS: dict = {}
 
 
 def key(state: str, task_id: str) -> str:
@@ -174,7 +176,7 @@ def score_batch(task_ids: list[str], run_id: str, *, settings: Settings | None =
             else:
                 transcriber = _ProvidedTextOnly()
             outcomes += process_batch(tasks, local, transcriber=transcriber,
-                                      model_version=active_model_version(settings))
+                                      model_version=active_model_version(settings), scorers=_SCORERS)
     with warehouse.connect(settings) as conn:
         load_outcomes(conn, outcomes, run_id)
     for outcome in outcomes:
