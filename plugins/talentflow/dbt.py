@@ -68,7 +68,9 @@ def run(args: list[str], settings: Settings | None = None) -> None:
     from dbt.cli.main import dbtRunner
 
     folder = profiles_dir(settings)
-    argv = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(folder)]
+    # target/ and logs/ per runtime home: two runtimes (or a test beside a demo) never share them.
+    argv = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(folder),
+            "--target-path", str(folder / "target"), "--log-path", str(folder / "logs")]
     if dbt_vars():
         argv += ["--vars", json.dumps(dbt_vars())]
     result = dbtRunner().invoke(argv)
@@ -85,7 +87,7 @@ def publish_docs(settings: Settings | None = None) -> list[str]:
     store = storage.get_store(settings)
     keys = []
     for name in DOCS_FILES:
-        path = PROJECT_DIR / "target" / name
+        path = profiles_dir(settings) / "target" / name
         content_type = "text/html" if name.endswith(".html") else "application/json"
         store.put_file(f"{DOCS_PREFIX}/{name}", path, content_type=content_type)
         keys.append(f"{DOCS_PREFIX}/{name}")
