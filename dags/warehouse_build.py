@@ -15,7 +15,8 @@ from talentflow.resume_tables import SUBMISSIONS
 LOADER_ASSETS = (
     [warehouse_asset("raw", e.raw_spec().name) for e in ENTITIES.values()]
     + [warehouse_asset(s.schema, s.name) for s in ats.TABLES]
-    + [warehouse_asset(RESULTS.schema, RESULTS.name), warehouse_asset(SUBMISSIONS.schema, SUBMISSIONS.name)]
+    + [warehouse_asset(RESULTS.schema, RESULTS.name), warehouse_asset(SUBMISSIONS.schema, SUBMISSIONS.name),
+       warehouse_asset("raw", "interview_validity")]
 )
 MARTS_ASSET = warehouse_asset("marts", "employee_lifecycle_profile")
 

@@ -73,3 +73,28 @@ def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.skip(f"shared test data absent: {SHARED_DATA} not found (../shared sits beside the checkout in CI)")
     return SHARED_DATA
+
+
+def reset_loaded_data(settings) -> None:
+    """Empty every loader table and the object store, so a module's DAG test sees only its own data
+    (the runtime is shared by the whole session)."""
+    import shutil
+
+    from talentflow import raw_tables, storage, warehouse
+
+    raw_tables.ensure_all(settings)
+    with warehouse.connect(settings) as conn:
+        tables = ", ".join(spec.qualified for spec in raw_tables.all_specs())
+        conn.execute(f"TRUNCATE {tables}")
+        conn.execute("TRUNCATE audit.ingest_errors, audit.data_quality_results")
+    store = storage.get_store(settings)
+    if isinstance(store, storage.LocalObjectStore):
+        shutil.rmtree(store.base, ignore_errors=True)
+    store.ensure_ready()
+
+
+@pytest.fixture(scope="module")
+def clean_runtime(tf_runtime):
+    """The session runtime with no loaded data: for modules that run loader DAGs end to end."""
+    reset_loaded_data(tf_runtime)
+    return tf_runtime

@@ -102,6 +102,8 @@ def _register_subcommands() -> None:
     app.add_typer(interview_app, name="interview", help="Transcribe and score interviews.")
     from talentflow.retraining.cli import app as scoring_app
     app.add_typer(scoring_app, name="scoring", help="Scoring-model versions: approve, roll back, backfill.")
+    from talentflow.attrition.cli import app as attrition_app
+    app.add_typer(attrition_app, name="attrition", help="Attrition risk: evaluate a model on an HRIS export.")
 
 
 _register_subcommands()

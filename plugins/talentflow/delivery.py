@@ -20,15 +20,15 @@ ATS_FILES = ("company/requisitions.json", "candidates/applications.csv", "candid
 
 
 def deliver_world(world: Path, export_id: str, settings: Settings | None = None, *,
-                  resumes: bool = True, interviews: bool = True) -> dict[str, int]:
+                  exports: bool = True, resumes: bool = True, interviews: bool = True) -> dict[str, int]:
     store = storage.get_store(settings)
     store.ensure_ready()
     counts = {"hris": 0, "ats": 0, "resumes": 0, "scoring_tasks": 0, "recordings": 0}
-    for path in sorted((world / "hris").glob("*")):
+    for path in sorted((world / "hris").glob("*")) if exports else []:
         if path.is_file():
             store.put_file(f"incoming/hris/{export_id}/{path.name}", path)
             counts["hris"] += 1
-    for rel in ATS_FILES:
+    for rel in ATS_FILES if exports else []:
         path = world / rel
         if path.exists():
             store.put_file(f"incoming/ats/{export_id}/{path.name}", path)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from talentflow import ats, interview_tables, resume_tables, warehouse
+from talentflow.attrition.tables import SCORES as ATTRITION_SCORES
 from talentflow.config import Settings
 from talentflow.hris.entities import ENTITIES
+from talentflow.retraining import tables as retraining_tables
 
 
 def all_specs() -> list[warehouse.TableSpec]:
-    specs = [*ats.TABLES, *interview_tables.TABLES, *resume_tables.TABLES]
+    specs = [*ats.TABLES, *interview_tables.TABLES, *resume_tables.TABLES, *retraining_tables.RAW_TABLES]
+    specs.append(ATTRITION_SCORES)
     for entity in ENTITIES.values():
         specs.append(entity.raw_spec())
         if entity.pii_spec():

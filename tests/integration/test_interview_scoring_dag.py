@@ -38,9 +38,10 @@ def world(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def delivered(world, tf_runtime):
+def delivered(world, clean_runtime):
+    tf_runtime = clean_runtime
     store = storage.get_store(tf_runtime)
-    counts = deliver_world(world, "scoring", tf_runtime)
+    counts = deliver_world(world, "scoring", tf_runtime, exports=False, resumes=False)
     manifests = sorted((world / "interviews" / "manifests").glob("*.json"))
     base = json.loads(manifests[0].read_text())
     base["consent"] = {"given": True, "recorded_at": "2024-01-01T00:00:00Z", "purpose": "automated_interview_scoring"}

@@ -23,9 +23,10 @@ def world(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def first_run(world, tf_runtime, run_dag):
+def first_run(world, clean_runtime, run_dag):
+    tf_runtime = clean_runtime
     store = storage.get_store(tf_runtime)
-    deliver_world(world, "resumes", tf_runtime, interviews=False)
+    deliver_world(world, "resumes", tf_runtime, exports=False, interviews=False)
     ats.ensure_tables(tf_runtime)
     folder = world / "company"
     ats.load_export(folder, settings=tf_runtime)
@@ -79,7 +80,7 @@ def test_good_files_load_bad_files_are_quarantined(first_run, world, tf_runtime)
 
 def test_rerun_on_the_same_files_changes_nothing(first_run, world, tf_runtime, run_dag):
     before = _q(tf_runtime, "SELECT count(*) AS n, max(_loaded_at) AS t FROM raw.resume_submissions")[0]
-    deliver_world(world, "resumes", tf_runtime, interviews=False)
+    deliver_world(world, "resumes", tf_runtime, exports=False, interviews=False)
     again = run_dag("resume_ingestion", retries=0, xcom_tasks=("summarize",))
     assert again.ok
     assert _q(tf_runtime, "SELECT count(*) AS n, max(_loaded_at) AS t FROM raw.resume_submissions")[0] == before

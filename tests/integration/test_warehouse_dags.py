@@ -18,7 +18,8 @@ def small_world(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def synced(small_world, tf_runtime, run_dag):
+def synced(small_world, clean_runtime, run_dag):
+    tf_runtime = clean_runtime
     deliver_world(small_world, "world-11", tf_runtime, resumes=False, interviews=False)
     return run_dag("archive_sync", retries=0, xcom_tasks=("sync_hris", "sync_ats"))
 

@@ -11,7 +11,7 @@ DAG_FILES = sorted(p for p in DAGS_DIR.glob("*.py") if not p.name.startswith("_"
 
 
 @pytest.fixture(scope="module")
-def bag():
+def bag(tf_runtime):  # Cosmos keeps its dbt-ls cache in Airflow Variables: needs the metadata DB
     from talentflow import dagrun
 
     return dagrun.dagbag(str(DAGS_DIR))

@@ -1,0 +1,372 @@
+"""HR alerts: employees who became high-risk are sent, once per risk episode, to the HR business
+partner of their department (seed ``hr_business_partners.csv``) by e-mail (Airflow's SMTP connection)
+or a WeCom, DingTalk or Slack webhook.
+
+An episode is a run of consecutive daily scores in the high band; it ends when the risk falls below
+it, and a later rise starts a new episode (and a new alert). The alert id is derived from the
+episode, channel and recipient, so re-running a day sends nothing twice. A failed delivery is retried
+with exponential back-off (``alert_attempts`` per run), recorded in ``audit.alerts_sent`` and tried
+again by the next run until ``alert_max_total_attempts``, after which it is marked ``gave_up``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import requests
+
+from talentflow import storage, warehouse
+from talentflow.alerts import Message, webhook_payload
+from talentflow.attrition.settings import AttritionSettings, get_attrition_settings
+from talentflow.attrition.tables import ALERTS_SENT, SCORES
+from talentflow.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
+CHANNELS = ("email", "slack", "wecom", "dingtalk")
+WEBHOOK_SETTING = {"slack": "slack_webhook_url", "wecom": "wecom_webhook_url", "dingtalk": "dingtalk_webhook_url"}
+DASHBOARD_PREFIX = "reports/dashboard"
+_LOCK_ID = 0x7A1E47F12  # one alert sender at a time (a second run waits for nothing, it refuses)
+
+
+def default_partners_path() -> Path:
+    from talentflow.dbt import PROJECT_DIR
+
+    return PROJECT_DIR / "seeds" / "hr_business_partners.csv"
+
+
+# ---- who gets what ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Partner:
+    department: str
+    name: str
+    email: str
+    channel: str
+
+    @property
+    def recipient(self) -> str:
+        return self.email if self.channel == "email" else f"{self.channel}:{self.name}"
+
+
+def parse_partners(rows: Iterable[dict], source: str = "hr_business_partners.csv") -> list[Partner]:
+    partners = []
+    for n, row in enumerate(rows, start=2):
+        department = (row.get("department") or "").strip().lower()
+        channel = (row.get("channel") or "").strip().lower()
+        name, email = (row.get("hrbp_name") or "").strip(), (row.get("hrbp_email") or "").strip()
+        if not department or not name:
+            raise ValueError(f"{source} row {n}: department and hrbp_name are required")
+        if channel not in CHANNELS:
+            raise ValueError(f"{source} row {n}: channel '{channel}' is not one of {', '.join(CHANNELS)}")
+        if channel == "email" and "@" not in email:
+            raise ValueError(f"{source} row {n}: channel email needs an address in hrbp_email")
+        partners.append(Partner(department, name, email, channel))
+    return partners
+
+
+def load_partners(path: Path | str | None = None) -> list[Partner]:
+    path = Path(path) if path else default_partners_path()
+    if not path.exists():
+        raise FileNotFoundError(f"HR business partners seed not found: {path}")
+    with path.open(newline="", encoding="utf-8") as fh:
+        return parse_partners(csv.DictReader(fh), path.name)
+
+
+def partners_for(department: str | None, partners: list[Partner]) -> list[Partner]:
+    own = [p for p in partners if p.department == (department or "").lower()]
+    return own or [p for p in partners if p.department == "*"]
+
+
+# ---- risk episodes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Episode:
+    employee_key: str
+    episode_id: str
+    started_at: date
+    kind: str  # "new" (from low or no score) or "worsened" (from medium)
+
+
+def episode_id(employee_key: str, started_at: date) -> str:
+    return hashlib.sha256(f"{employee_key}:{started_at.isoformat()}".encode()).hexdigest()[:16]
+
+
+def current_episodes(history: pd.DataFrame, day: date, band: str = "high") -> list[Episode]:
+    """Employees whose score on ``day`` is in ``band``, with the start of that unbroken run of scores.
+
+    ``history``: employee_key, scored_at, risk_band (any order; days after ``day`` are ignored).
+    """
+    if history.empty:
+        return []
+    frame = history[history["scored_at"] <= day].sort_values(["employee_key", "scored_at"])
+    episodes = []
+    for key, rows in frame.groupby("employee_key", sort=True):
+        bands, days = rows["risk_band"].tolist(), rows["scored_at"].tolist()
+        if days[-1] != day or bands[-1] != band:
+            continue
+        i = len(bands) - 1
+        while i > 0 and bands[i - 1] == band:
+            i -= 1
+        before = bands[i - 1] if i > 0 else None
+        episodes.append(Episode(key, episode_id(key, days[i]), days[i], "worsened" if before == "medium" else "new"))
+    return episodes
+
+
+# ---- messages ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Alert:
+    alert_id: str
+    episode: Episode
+    partner: Partner
+    message: Message
+    payload: dict
+
+
+def alert_id(episode: Episode, channel: str, recipient: str) -> str:
+    return hashlib.sha256(f"{episode.episode_id}:{channel}:{recipient}".encode()).hexdigest()[:24]
+
+
+def alert_message(episode: Episode, score: dict, employee_id: str | None, department: str | None,
+                  partner: Partner, dashboard_url: str | None, horizon_months: int,
+                  base_rate: float | None = None) -> Message:
+    who = f"employee {employee_id}" if employee_id else f"employee key {episode.employee_key[:12]}"
+    state = "is newly at high risk" if episode.kind == "new" else "has moved from medium to high risk"
+    p = score.get("probability")
+    if p is not None:
+        lift = f" ({p / base_rate:.1f}x the average)" if base_rate else ""
+        risk = f"{p:.0%} chance of leaving voluntarily within {horizon_months} months{lift}"
+    else:
+        risk = f"HR rules score {score.get('rules_score', 0):g}"
+    lines = [f"@{partner.name} (HR business partner, {department or 'unknown department'})",
+             f"{who.capitalize()} {state}: {risk}."]
+    reasons = score.get("reasons") or []
+    if reasons:
+        lines.append("Why:")
+        lines += [f"- {r['description']}" for r in reasons]
+    factors = score.get("top_factors") or []
+    if factors:
+        lines.append("Model factors: " + "; ".join(f"{f['label']} ({_fmt(f.get('value'))})" for f in factors))
+    actions = list(dict.fromkeys(r["suggested_action"] for r in reasons if r.get("suggested_action")))
+    lines.append("Suggested action: " + ("; ".join(actions) if actions else
+                                         "talk about growth, pay and workload in the next one-to-one"))
+    if dashboard_url:
+        lines.append(f"Dashboard: {dashboard_url}")
+    lines.append("A prompt for a conversation, never a decision about the employee. "
+                 f"Risk episode {episode.episode_id} since {episode.started_at.isoformat()}.")
+    return Message(f"Attrition risk: {who} ({department or 'unknown department'})", "\n".join(lines))
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def email_html(msg: Message) -> str:
+    body = "".join(f"<p>{html.escape(line)}</p>" if not line.startswith("- ") else
+                   f"<li>{html.escape(line[2:])}</li>" for line in msg.text.splitlines())
+    return f"<html><body><h3>{html.escape(msg.title)}</h3>{body}</body></html>"
+
+
+def payload_for(partner: Partner, msg: Message) -> dict:
+    if partner.channel == "email":
+        return {"to": [partner.email], "subject": msg.title, "html": email_html(msg)}
+    return webhook_payload(partner.channel, msg)
+
+
+# ---- delivery ---------------------------------------------------------------------------------
+
+
+class DeliveryError(RuntimeError):
+    def __init__(self, message: str, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class Sender:
+    """Delivers one alert through its channel; raises DeliveryError when it did not arrive."""
+
+    def __init__(self, settings: Settings, att: AttritionSettings, timeout: float = 10.0) -> None:
+        self.settings, self.att, self.timeout = settings, att, timeout
+
+    def __call__(self, alert: Alert) -> None:
+        if alert.partner.channel == "email":
+            self._email(alert)
+        else:
+            self._webhook(alert)
+
+    def _webhook(self, alert: Alert) -> None:
+        channel = alert.partner.channel
+        url = getattr(self.settings, WEBHOOK_SETTING[channel])
+        if not url:
+            raise DeliveryError(f"{channel} is not configured: set TALENTFLOW_{WEBHOOK_SETTING[channel].upper()}",
+                                retryable=False)
+        try:
+            resp = requests.post(url, json=alert.payload, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise DeliveryError(f"{channel} webhook unreachable: {exc}") from exc
+        if resp.status_code >= 400:
+            raise DeliveryError(f"{channel} webhook answered HTTP {resp.status_code}: {resp.text[:200]}",
+                                retryable=resp.status_code >= 500 or resp.status_code == 429)
+        # WeCom and DingTalk answer 200 with {"errcode": n} when they refuse a message.
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and body.get("errcode") not in (None, 0):
+            raise DeliveryError(f"{channel} webhook refused the message: {body}", retryable=False)
+
+    def _email(self, alert: Alert) -> None:
+        from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+        try:
+            with SmtpHook(smtp_conn_id=self.att.smtp_conn_id) as hook:
+                hook.send_email_smtp(to=alert.payload["to"], subject=alert.payload["subject"],
+                                     html_content=alert.payload["html"],
+                                     from_email=hook.from_email or "talentflow@localhost")
+        except Exception as exc:  # noqa: BLE001 - SMTP, connection lookup and network errors alike
+            if "connection is not found" in str(exc).lower() or "isn't defined" in str(exc):
+                raise DeliveryError(f"e-mail is not configured: no Airflow connection '{self.att.smtp_conn_id}' "
+                                    f"(set AIRFLOW_CONN_{self.att.smtp_conn_id.upper()})", retryable=False) from exc
+            raise DeliveryError(f"e-mail via Airflow connection '{self.att.smtp_conn_id}' failed: {exc}") from exc
+
+
+def deliver_with_retry(send: Callable[[Alert], None], alert: Alert, attempts: int, backoff: float,
+                       sleep: Callable[[float], None] = time.sleep) -> tuple[bool, int, str | None]:
+    """(delivered, attempts made, last error): up to ``attempts`` tries, waiting backoff, 2x, 4x... between."""
+    error = None
+    for attempt in range(1, attempts + 1):
+        try:
+            send(alert)
+            return True, attempt, None
+        except DeliveryError as exc:
+            error = str(exc)
+            log.warning("alert %s via %s, attempt %d/%d: %s", alert.alert_id, alert.partner.channel, attempt,
+                        attempts, exc)
+            if not exc.retryable:
+                return False, attempt, error
+            if attempt < attempts:
+                sleep(backoff * 2 ** (attempt - 1))
+    return False, attempts, error
+
+
+# ---- the daily run ----------------------------------------------------------------------------
+
+
+@dataclass
+class AlertRun:
+    day: str
+    high_risk: int = 0
+    episodes_new: int = 0
+    sent: int = 0
+    failed: int = 0
+    gave_up: int = 0
+    already_sent: int = 0
+    unrouted: int = 0
+    alerts: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "alerts"} | {"alert_ids": [
+            a["alert_id"] for a in self.alerts]}
+
+
+def _context(conn, day: date) -> tuple[pd.DataFrame, dict, dict, dict]:
+    history = pd.DataFrame(warehouse.fetch_all(
+        conn, f"SELECT employee_key, scored_at, risk_band FROM {SCORES.qualified} WHERE scored_at <= %s", (day,)),
+        columns=["employee_key", "scored_at", "risk_band"])
+    today = {r["employee_key"]: r for r in warehouse.fetch_all(
+        conn, f"SELECT * FROM {SCORES.qualified} WHERE scored_at = %s", (day,))}
+    departments = {r["employee_key"]: r["department"] for r in warehouse.fetch_all(
+        conn, "SELECT employee_key, department FROM marts.attrition_features")}
+    # HR business partners act on the HRIS id; the alert carries nothing else that identifies a person.
+    ids = {r["employee_key"]: r["employee_id"] for r in warehouse.fetch_all(
+        conn, "SELECT employee_key, employee_id FROM restricted.employee_key_map")}
+    return history, today, departments, ids
+
+
+def _base_rate(conn, version: str | None) -> float | None:
+    if not version:
+        return None
+    row = warehouse.fetch_all(
+        conn, "SELECT details->'production_trained_on' AS t FROM audit.model_evaluations "
+              "WHERE details->>'production_version' = %s ORDER BY evaluated_at DESC LIMIT 1", (version,))
+    trained = row[0]["t"] if row else None
+    if trained and trained.get("rows"):
+        return trained["positives"] / trained["rows"]
+    return None
+
+
+def send_alerts(day: date, settings: Settings | None = None, att: AttritionSettings | None = None,
+                sender: Callable[[Alert], None] | None = None,
+                sleep: Callable[[float], None] = time.sleep) -> dict:
+    """Alert HR business partners about the high-risk episodes current on ``day`` not yet alerted."""
+    settings = settings or get_settings()
+    att = att or get_attrition_settings()
+    sender = sender or Sender(settings, att)
+    partners = load_partners(att.hrbp_file)
+    store = storage.get_store(settings)
+    dashboard_url = store.url_for(f"{DASHBOARD_PREFIX}/{day.isoformat()}.html")
+    run = AlertRun(day.isoformat())
+    with warehouse.connect(settings) as conn:
+        warehouse.ensure_table(conn, ALERTS_SENT)
+        conn.commit()
+        if not conn.execute("SELECT pg_try_advisory_lock(%s)", (_LOCK_ID,)).fetchone()[0]:
+            raise RuntimeError("another send_alerts run holds the alert lock; nothing was sent")
+        try:
+            history, today, departments, ids = _context(conn, day)
+            episodes = current_episodes(history, day)
+            run.high_risk = len(episodes)
+            known = {r["alert_id"]: r for r in warehouse.fetch_all(
+                conn, f"SELECT alert_id, status, attempts, sent_at FROM {ALERTS_SENT.qualified} "
+                      "WHERE episode_id = ANY(%s)", ([e.episode_id for e in episodes],))}
+            base_rate = _base_rate(conn, next(iter(today.values()))["model_version"] if today else None)
+            for episode in episodes:
+                department = departments.get(episode.employee_key)
+                routed = partners_for(department, partners)
+                if not routed:
+                    run.unrouted += 1
+                    log.warning("no HR business partner for department %r (nor a '*' row): employee %s not "
+                                "alerted", department, episode.employee_key)
+                    continue
+                ids_of_episode = [alert_id(episode, p.channel, p.recipient) for p in routed]
+                run.episodes_new += not any(a in known for a in ids_of_episode)
+                for partner, aid in zip(routed, ids_of_episode, strict=True):
+                    previous = known.get(aid)
+                    if previous and previous["status"] in ("sent", "gave_up"):
+                        run.already_sent += 1
+                        continue
+                    msg = alert_message(episode, today[episode.employee_key], ids.get(episode.employee_key),
+                                        department, partner, dashboard_url, att.horizon_months, base_rate)
+                    alert = Alert(aid, episode, partner, msg, payload_for(partner, msg))
+                    tried = previous["attempts"] if previous else 0
+                    allowed = max(0, min(att.alert_attempts, att.alert_max_total_attempts - tried))
+                    ok, made, error = (deliver_with_retry(sender, alert, allowed, att.alert_backoff_seconds, sleep)
+                                       if allowed else (False, 0, "attempts exhausted"))
+                    status = "sent" if ok else ("gave_up" if tried + made >= att.alert_max_total_attempts
+                                                else "failed")
+                    row = {"alert_id": aid, "employee_key": episode.employee_key, "episode_id": episode.episode_id,
+                           "channel": partner.channel, "recipient": partner.recipient, "status": status,
+                           "attempts": tried + made, "error": error,
+                           "sent_at": datetime.now(UTC) if ok else None, "payload": alert.payload}
+                    warehouse.upsert(conn, ALERTS_SENT, [row], create=False)
+                    conn.commit()  # recorded before the next one: a crash later never re-sends this one
+                    setattr(run, status, getattr(run, status) + 1)
+                    run.alerts.append(row)
+        finally:
+            conn.rollback()  # every alert row is already committed; this only clears a failed statement
+            conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_ID,))
+    log.info("attrition alerts for %s: %s", day, run.to_dict())
+    return run.to_dict()

@@ -1,0 +1,21 @@
+"""Shared fixtures of the feedback-retraining integration tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def fresh_registry(tf_runtime):
+    """An empty scoring-model registry (the session's warehouse is shared between test modules)."""
+    from talentflow import storage, warehouse
+    from talentflow.retraining import registry
+    from talentflow.retraining.tables import AUDIT_TABLES
+
+    with warehouse.connect(tf_runtime) as conn:
+        registry.ensure_registry(conn)
+        conn.execute("TRUNCATE " + ", ".join(spec.qualified for spec in AUDIT_TABLES))
+    store = storage.get_store(tf_runtime)
+    for obj in list(store.list(registry.ARTIFACT_PREFIX + "/")):
+        store.delete(obj.key)
+    return tf_runtime
