@@ -6,7 +6,6 @@ Every ``talentflow`` command takes ``--json``; on bad input it exits non-zero wi
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -60,6 +59,3 @@ def run_guarded(func, *args, **kwargs):
     except (UserError, ConfigError, FileNotFoundError, ValueError) as exc:
         fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
-
-def eprint(message: str) -> None:
-    print(message, file=sys.stderr)

@@ -7,7 +7,6 @@ COPY + upsert, validate the table with a Great Expectations suite.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from datetime import UTC, datetime
 
@@ -60,6 +59,3 @@ def record(probe: dict, settings: Settings | None = None) -> dict:
     return {"table": result.table, "inserted": result.inserted, "updated": result.updated,
             "check_id": probe["check_id"]}
 
-
-def describe(probe: dict) -> str:
-    return json.dumps(probe, sort_keys=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -196,6 +196,3 @@ def record_result(report: QualityReport, *, run_id: str | None = None, settings:
              json.dumps(report.failed_expectations, default=str), report.row_count, run_id),
         )
 
-
-def report_dict(report: QualityReport) -> dict:
-    return asdict(report)

@@ -76,7 +76,13 @@ def _highest_degree(parsed) -> str | None:
 def process_batch(keys: list[str], run_id: str | None = None, *, settings: Settings | None = None,
                   max_bytes: int = MAX_BYTES) -> dict:
     from talentflow.embeddings import get_embedder
-    from talentflow.resumes import embed_resumes, match_requisitions, parse_batch, prescreen, resolve_identities
+    from talentflow.resumes import (
+        embed_resumes,
+        match_requisitions,
+        parse_batch,
+        prescreen,
+        resolve_identities,
+    )
     from talentflow.resumes.identity import identity_record
 
     settings = settings or get_settings()

@@ -8,7 +8,6 @@ keys are ``/``-separated relative paths; writes are atomic (a reader never sees 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import shutil
@@ -362,6 +361,3 @@ def get_store(settings: Settings | None = None) -> ObjectStore:
                              secret(settings.s3_secret_key), settings.s3_secure, settings.s3_region)
     return LocalObjectStore(settings.local_store_root, settings.bucket)
 
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
