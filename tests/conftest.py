@@ -87,6 +87,9 @@ def reset_loaded_data(settings) -> None:
         tables = ", ".join(spec.qualified for spec in raw_tables.all_specs())
         conn.execute(f"TRUNCATE {tables}")
         conn.execute("TRUNCATE audit.ingest_errors, audit.data_quality_results")
+        # dbt's incremental facts outlive their raw rows: start the marts from nothing too.
+        conn.execute("DROP SCHEMA IF EXISTS staging, intermediate, marts CASCADE")
+    warehouse.ensure_warehouse(settings)
     store = storage.get_store(settings)
     if isinstance(store, storage.LocalObjectStore):
         shutil.rmtree(store.base, ignore_errors=True)

@@ -56,10 +56,11 @@ def quarantine(store: storage.ObjectStore, key: str, reason_code: str, message: 
 def _known_identities(conn):
     from talentflow.resumes.identity import IdentityRecord
 
-    rows = warehouse.fetch_all(conn, "SELECT submission_id, candidate_key, email, phone, minhash "
+    rows = warehouse.fetch_all(conn, "SELECT submission_id, candidate_key, name, email, phone, minhash "
                                      "FROM restricted.resume_contacts")
     return [IdentityRecord(submission_id=r["submission_id"], email=r["email"], phone=r["phone"],
-                           minhash=r["minhash"] or [], candidate_key=r["candidate_key"]) for r in rows]
+                           minhash=r["minhash"] or [], candidate_key=r["candidate_key"], name=r["name"])
+            for r in rows]
 
 
 def _open_requisitions(conn) -> list[dict]:

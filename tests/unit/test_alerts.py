@@ -46,7 +46,10 @@ def test_each_webhook_gets_its_own_format(receiver, monkeypatch):
     assert bodies["/broken"]["markdown"]["title"] == "Title"
 
 
-def test_no_channel_configured_sends_nothing():
+def test_no_channel_configured_sends_nothing(monkeypatch):
+    for channel in ("SLACK", "WECOM", "DINGTALK"):
+        monkeypatch.delenv(f"TALENTFLOW_{channel}_WEBHOOK_URL", raising=False)
+    monkeypatch.delenv("TALENTFLOW_ALERT_EMAIL_TO", raising=False)
     assert alerts.send(alerts.Message("t", "x"), Settings()) == {}
 
 

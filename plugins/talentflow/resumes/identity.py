@@ -84,6 +84,8 @@ class IdentityRecord:
     candidate_key: str | None = None
     """Set for submissions already assigned to a candidate."""
     file: str | None = None
+    name: str | None = None
+    """As written; a shared phone number links two resumes only when the names agree."""
 
 
 class IdentityLink(BaseModel):
@@ -103,11 +105,20 @@ def identity_record(resume: ParsedResume, default_region: str = "US") -> Identit
         phone=normalize_phone(resume.phone, default_region),
         minhash=text_minhash(resume.text),
         file=resume.file,
+        name=resume.name,
     )
 
 
 def candidate_key_for(anchor: str) -> str:
     return "cand_" + hashlib.sha256(anchor.encode()).hexdigest()[:20]
+
+
+def _same_person_name(a: str | None, b: str | None, threshold: float = 85.0) -> bool:
+    from rapidfuzz import fuzz
+
+    if not a or not b:
+        return True
+    return fuzz.token_sort_ratio(a.casefold(), b.casefold()) >= threshold
 
 
 def resolve_identities(
@@ -139,15 +150,23 @@ def resolve_identities(
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    for attr in ("email", "phone"):
-        first: dict[str, int] = {}
-        for i, rec in enumerate(records):
-            value = getattr(rec, attr)
-            if value:
-                if value in first:
-                    union(first[value], i, attr)
-                else:
-                    first[value] = i
+    first: dict[str, int] = {}
+    for i, rec in enumerate(records):
+        if rec.email:
+            if rec.email in first:
+                union(first[rec.email], i, "email")
+            else:
+                first[rec.email] = i
+    # Phones are shared (switchboards, families, recycled numbers): a phone links only when the
+    # names agree too, or when one resume has no name to compare.
+    by_phone: dict[str, list[int]] = {}
+    for i, rec in enumerate(records):
+        if rec.phone:
+            for j in by_phone.get(rec.phone, []):
+                if _same_person_name(records[j].name, rec.name):
+                    union(j, i, "phone")
+                    break
+            by_phone.setdefault(rec.phone, []).append(i)
     by_key: dict[str, int] = {}
     for i, rec in enumerate(records):
         if rec.candidate_key:
@@ -186,14 +205,8 @@ def resolve_identities(
             keys[root] = existing[0]
             continue
         emails = sorted(records[m].email for m in members if records[m].email)
-        phones = sorted(records[m].phone for m in members if records[m].phone)
-        anchor = (
-            f"email:{emails[0]}"
-            if emails
-            else f"phone:{phones[0]}"
-            if phones
-            else "text:" + min(records[m].submission_id for m in members)
-        )
+        # Not the phone: two people sharing a number are two clusters and need two keys.
+        anchor = f"email:{emails[0]}" if emails else "text:" + min(records[m].submission_id for m in members)
         keys[root] = candidate_key_for(anchor)
     out = []
     offset = len(known)
