@@ -32,6 +32,8 @@ NUMERIC = (
     "overtime_hours_90d",
     "absent_days_90d",
     "sick_days_90d",
+    "absence_rate_365d",
+    "sick_rate_365d",
     "trainings_365d",
     "interview_overall",
 )
@@ -84,6 +86,8 @@ select
     att.overtime_hours_90d,
     att.absent_days_90d,
     att.sick_days_90d,
+    att.absence_rate_365d,
+    att.sick_rate_365d,
     tr.trainings_365d,
     af.interview_overall,
     af.interview_motivation,
@@ -130,11 +134,13 @@ left join marts.salary_bands as sb
     on sb.job_family = coalesce(pos.job_family, d.job_family) and sb.level = coalesce(pos.level, d.level)
 left join lateral (
     select
-        coalesce(sum(a.overtime_hours), 0) as overtime_hours_90d,
-        count(*) filter (where a.status = 'absent') as absent_days_90d,
-        count(*) filter (where a.status = 'sick') as sick_days_90d
+        coalesce(sum(a.overtime_hours) filter (where a.work_date >= p.as_of - 90), 0) as overtime_hours_90d,
+        count(*) filter (where a.status = 'absent' and a.work_date >= p.as_of - 90) as absent_days_90d,
+        count(*) filter (where a.status = 'sick' and a.work_date >= p.as_of - 90) as sick_days_90d,
+        round(100.0 * count(*) filter (where a.status = 'absent') / nullif(count(*), 0), 2) as absence_rate_365d,
+        round(100.0 * count(*) filter (where a.status = 'sick') / nullif(count(*), 0), 2) as sick_rate_365d
     from marts.fct_attendance as a
-    where a.employee_key = p.employee_key and a.work_date >= p.as_of - 90 and a.work_date < p.as_of
+    where a.employee_key = p.employee_key and a.work_date >= p.as_of - 365 and a.work_date < p.as_of
 ) as att on true
 left join lateral (
     select count(*) as trainings_365d

@@ -534,13 +534,15 @@ def _truth(
             "answer_level_cuts": list(params.answer_level_cuts),
         },
         "hazard": {
-            "formula": "quarterly h_vol = base_voluntary * exp(sum coefficient * indicator); "
+            "formula": "quarterly h_vol = base_voluntary * exp(sum coefficient * term); "
             "h_inv = base_involuntary * exp(low_rating * indicator); P(exit) = 1 - exp(-(h_vol + h_inv))",
             "indicators": {
                 "growth_without_promotion": f"motivation == growth and >= {hz.promotion_gap_years} years since last promotion",
                 "declining_performance": f"slope * years_in_window < -{hz.decline_threshold}",
                 "pay_below_band": "base salary below the grade minimum of the year",
+                "underpaid": "(grade midpoint - base salary) / (grade midpoint - grade minimum), clipped to [0, 2]",
                 "overtime": "overtime_prone",
+                "early_tenure": f"less than {hz.early_tenure_years:g} years since the hire date",
                 "low_rating": f"last two quarterly ratings <= {hz.low_rating_max}",
             },
             **{k: v for k, v in params.to_dict()["hazard"].items()},

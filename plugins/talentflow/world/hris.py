@@ -211,6 +211,19 @@ class Exports:
             fh.close()
 
 
+EXPOSURE_TERMS = (*RISK_TERMS, "overtime")
+
+
+def write_exposure(fh: TextIO, st: ChunkState, quarter_labels: list[str]) -> None:
+    """ground_truth/exposure.csv: one row per employee and quarter at risk of leaving, with every hazard
+    term and the outcome (0 stayed, 1 left voluntarily, 2 involuntarily), so tests can refit the hazard."""
+    for q, rows, flags, underpaid, outcome in st.exposure:
+        label = quarter_labels[q]
+        for j, f, u, o in zip(rows.tolist(), flags.astype(np.int8).tolist(), underpaid.round(4).tolist(),
+                              outcome.tolist(), strict=True):
+            fh.write(f"{emp_id(int(st.idx[j]))},{label},{','.join(map(str, f))},{u:g},{o}\n")
+
+
 class HrisExporter:
     """Runs the workforce simulation chunk by chunk and writes every HRIS export and the truth file."""
 
@@ -247,7 +260,9 @@ class HrisExporter:
     def run(self, progress=None) -> dict:
         exports = Exports(self.out, self.attendance)
         exports.open()
-        with self.truth_path.open("w", encoding="utf-8") as truth:
+        exposure_path = self.truth_path.with_name("exposure.csv")
+        with self.truth_path.open("w", encoding="utf-8") as truth, exposure_path.open("w", encoding="utf-8") as exp:
+            exp.write("employee_id,quarter," + ",".join(EXPOSURE_TERMS) + ",underpaid,exit\n")
             n = self.roster.size
             n_chunks = max(1, math.ceil(n / CHUNK))
             for k in range(n_chunks):
@@ -257,6 +272,7 @@ class HrisExporter:
                 rng = np.random.default_rng([self.seed, 7001, k])
                 state = self.sim.simulate(np.arange(lo, hi), rng)
                 self.write_chunk(state, rng, exports, truth)
+                write_exposure(exp, state, self.tl.quarter_labels)
                 if progress:
                     progress(hi, n)
         exports.close()
@@ -348,7 +364,7 @@ class HrisExporter:
                     ]
                 )
             if exited:
-                g, b, _, lr = st.exit_reason_flags[j]
+                g, b, _, lr, _ = st.exit_reason_flags[j]
                 day = int(st.exit_day[j])
                 if st.exit_vol[j]:
                     reason = (

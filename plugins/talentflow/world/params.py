@@ -12,7 +12,7 @@ from datetime import date
 
 import numpy as np
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"
 
 GENERAL_COMPETENCIES: tuple[str, ...] = (
     "communication",
@@ -121,7 +121,10 @@ class HazardParams:
     growth_without_promotion: float = 1.1  # motivation == growth and no promotion for `promotion_gap_years`
     declining_performance: float = 0.7  # true trajectory has fallen by more than `decline_threshold`
     pay_below_band: float = 0.8  # base salary below the grade minimum
+    underpaid: float = 0.9  # per half-band below the grade midpoint (0 at or above it, 1 at the minimum, cap 2)
     overtime: float = 0.3  # habitual overtime
+    early_tenure: float = 0.8  # in the first `early_tenure_years` of employment (first-year attrition)
+    early_tenure_years: float = 1.0
     promotion_gap_years: float = 2.0
     decline_threshold: float = 0.5
     base_involuntary: float = 0.003

@@ -20,7 +20,7 @@ from talentflow.world.timeline import Timeline
 CHUNK = 2000  # employees per chunk: part of the output's definition (changing it changes the bytes)
 GROWTH = MOTIVATIONS.index("growth")
 FAMILY_INDEX = {f: i for i, f in enumerate(JOB_FAMILIES)}
-RISK_TERMS = ("growth_without_promotion", "pay_below_band", "declining_performance", "low_ratings")
+RISK_TERMS = ("growth_without_promotion", "pay_below_band", "declining_performance", "low_ratings", "early_tenure")
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -148,8 +148,10 @@ class ChunkState:
     at_risk: np.ndarray
     risk_counts: dict[str, np.ndarray]
     last_hike: np.ndarray
-    exit_reason_flags: np.ndarray  # (n, 4) G, B, D, LR at the exit quarter
+    exit_reason_flags: np.ndarray  # (n, 5) G, B, D, LR, E at the exit quarter
     exposed_quarters: np.ndarray  # quarters employed at the quarter start (at risk of leaving)
+    # one block per quarter: the exposed rows' indicators, underpayment and exit (0 none, 1 vol, 2 inv)
+    exposure: list[tuple] = field(default_factory=list)
     job_rows: list[list] = field(default_factory=list)  # job_history.csv events
     comp_rows: list[list] = field(default_factory=list)  # compensation.csv events
 
@@ -254,7 +256,7 @@ class WorkforceSimulator:
             at_risk=np.zeros(n, dtype=bool),
             risk_counts={k: np.zeros(n, dtype=np.int16) for k in RISK_TERMS},
             last_hike=np.zeros(n),
-            exit_reason_flags=np.zeros((n, 4), dtype=bool),
+            exit_reason_flags=np.zeros((n, len(RISK_TERMS)), dtype=bool),
             exposed_quarters=np.zeros(n, dtype=np.int16),
         )
         self._initial_rows(st, rng)
@@ -269,7 +271,9 @@ class WorkforceSimulator:
             if q > 0 and self.q_january[q]:
                 self._annual_cycle(st, q, qs, year, employed_at_start, rng)
             # exit hazards during the quarter
-            lo_band, _ = self.grade_bounds(family, level, year)
+            lo_band, hi_band = self.grade_bounds(family, level, year)
+            mid = (lo_band + hi_band) / 2
+            underpaid = np.clip((mid - st.salary) / (mid - lo_band), 0.0, 2.0)
             years_no_promo = (qs - st.last_promo) / 365.25
             g = growth & (years_no_promo >= hz.promotion_gap_years)
             b = st.salary < lo_band
@@ -278,8 +282,9 @@ class WorkforceSimulator:
             if q >= 2:
                 r1, r2 = st.rating[:, q - 1], st.rating[:, q - 2]
                 lr = (r1 > 0) & (r1 <= hz.low_rating_max) & (r2 > 0) & (r2 <= hz.low_rating_max)
+            e = (qs - hire) / 365.25 < hz.early_tenure_years
             exposed = employed_at_start
-            for key, flag in zip(RISK_TERMS, (g, b, d, lr), strict=True):
+            for key, flag in zip(RISK_TERMS, (g, b, d, lr, e), strict=True):
                 st.risk_counts[key] += (flag & exposed).astype(np.int16)
             st.at_risk |= g & exposed
             st.exposed_quarters += exposed.astype(np.int16)
@@ -289,6 +294,8 @@ class WorkforceSimulator:
                 + hz.declining_performance * d
                 + hz.pay_below_band * b
                 + hz.overtime * ot_prone
+                + hz.early_tenure * e
+                + hz.underpaid * underpaid
             )
             h_inv = hz.base_involuntary * np.exp(hz.low_rating * lr)
             p_exit = 1 - np.exp(-(h_vol + h_inv))
@@ -298,7 +305,11 @@ class WorkforceSimulator:
             when = qs + np.floor(rng.random(n) * (qe - qs)).astype(np.int64)
             st.exit_day = np.where(leaving, when, st.exit_day)
             st.exit_vol = np.where(leaving, vol, st.exit_vol)
-            st.exit_reason_flags[leaving] = np.stack([g, b, d, lr], axis=1)[leaving]
+            st.exit_reason_flags[leaving] = np.stack([g, b, d, lr, e], axis=1)[leaving]
+            rows = np.flatnonzero(exposed)
+            outcome = np.where(leaving, np.where(vol, 1, 2), 0).astype(np.int8)
+            st.exposure.append((q, rows, np.stack([g, b, d, lr, e, ot_prone], axis=1)[rows],
+                                underpaid[rows], outcome[rows]))
             # quarter-end review for people still here who joined at least 30 days before
             reviewed = alive & ~leaving & (hire <= qe - 30)
             years_in = (qe - first_day) / 365.25

@@ -10,9 +10,9 @@ on the very held-out rows the platform evaluated on:
   sqrt((n1 + n0 + 1) / (12 n1 n0)) (Hanley & McNeil; counted over distinct employees, since landmarks
   repeat people). A scorer must clear 0.5 by 1.645 of those (one-sided 5 %).
 
-The hazard is modest (a 1.8 % quarterly base, multiplied by at most e^1.1 per indicator, and the largest
-indicator needs the interview motivation, which incumbents never gave), so even the oracle reaches only
-about 0.65-0.70; a margin is justified by that ceiling and the noise, not by a fixed target.
+The hazard is modest (a 1.8 % quarterly base, multiplied by at most e^1.1 per term, and the largest term
+needs the interview motivation, which incumbents never gave), so even the oracle reaches only about
+0.63-0.68; a margin is justified by that ceiling and the noise, not by a fixed target.
 """
 
 from __future__ import annotations
@@ -64,8 +64,12 @@ def held_out(first_run, attrition_world, truth):
         grade = pay[t["employee_id"]]
         grade = grade[grade.Effective_Dt <= pd.Timestamp(r.as_of)].iloc[-1]
         below = grade.Annual_Base_Salary < grade.Grade_Min
+        mid = (grade.Grade_Min + grade.Grade_Max) / 2
+        underpaid = min(max((mid - grade.Annual_Base_Salary) / (mid - grade.Grade_Min), 0.0), 2.0)
+        early = (r.as_of - date.fromisoformat(t["hire_date"])).days / 365.25 < hz["early_tenure_years"]
         oracle.append(hz["growth_without_promotion"] * growth_stalled + hz["declining_performance"] * declining
-                      + hz["pay_below_band"] * below + hz["overtime"] * t["overtime_prone"])
+                      + hz["pay_below_band"] * below + hz["overtime"] * t["overtime_prone"]
+                      + hz["underpaid"] * underpaid + hz["early_tenure"] * early)
     y = rows[features.LABEL].to_numpy()
     n1, n0 = rows[y].employee_key.nunique(), rows[~y].employee_key.nunique()
     se = math.sqrt((n1 + n0 + 1) / (12 * n1 * n0))
@@ -90,11 +94,11 @@ def test_held_out_auc_clears_chance_and_stays_below_the_oracle(held_out, attriti
     assert held_out["oracle_auc"] > floor, "the generator's hazard itself should be detectable"
     for name, auc in (("rules", rules), ("used scorer", used["roc_auc"])):
         assert floor < auc < ceiling, f"{name}: {auc:.3f} outside ({floor:.3f}, {ceiling:.3f})"
-    # The model learns from older landmarks whose relation to leaving drifts (the world starts with many
-    # long-stalled incumbents who leave early), so it is not reliably better than the HR rules; it must
-    # not be meaningfully worse, and whichever is better on the held-out period is the one used.
-    assert model > rules - held_out["se"]
-    assert used["roc_auc"] == max(model, rules)
+    # The model sees what the rules' thresholds cut off (how far below the band midpoint pay is, a new
+    # hire's tenure, a year of absences), so on the held-out year it ranks leavers better and is used.
+    # Not a lucky seed: on eight worlds (seeds 3 to 23) it won 7, by 0.024 on average (README).
+    assert model > rules, f"model {model:.3f} <= rules {rules:.3f}"
+    assert used["model_name"] == "attrition_logistic" and used["roc_auc"] == model
 
 
 def test_the_top_decile_holds_more_leavers_than_average(attrition_world):

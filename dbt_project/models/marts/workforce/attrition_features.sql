@@ -68,12 +68,15 @@ pay as (
 attendance as (
     select
         b.employee_key,
-        coalesce(sum(a.overtime_hours), 0) as overtime_hours_90d,
-        count(*) filter (where a.status = 'absent') as absent_days_90d,
-        count(*) filter (where a.status = 'sick') as sick_days_90d
+        coalesce(sum(a.overtime_hours) filter (where a.work_date >= b.as_of - 90), 0) as overtime_hours_90d,
+        count(*) filter (where a.status = 'absent' and a.work_date >= b.as_of - 90) as absent_days_90d,
+        count(*) filter (where a.status = 'sick' and a.work_date >= b.as_of - 90) as sick_days_90d,
+        -- a year of days steadies the rates that disengagement raises (90 days hold about one absence)
+        round(100.0 * count(*) filter (where a.status = 'absent') / nullif(count(a.*), 0), 2) as absence_rate_365d,
+        round(100.0 * count(*) filter (where a.status = 'sick') / nullif(count(a.*), 0), 2) as sick_rate_365d
     from base as b
     left join {{ ref('fct_attendance') }} as a
-        on a.employee_key = b.employee_key and a.work_date >= b.as_of - 90 and a.work_date < b.as_of
+        on a.employee_key = b.employee_key and a.work_date >= b.as_of - 365 and a.work_date < b.as_of
     group by b.employee_key
 ),
 
@@ -110,6 +113,8 @@ select
     a.overtime_hours_90d,
     a.absent_days_90d,
     a.sick_days_90d,
+    a.absence_rate_365d,
+    a.sick_rate_365d,
     coalesce(t.trainings_365d, 0) as trainings_365d,
     i.interview_overall,
     i.interview_motivation,
