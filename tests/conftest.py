@@ -69,6 +69,18 @@ def run_dag(tf_runtime):
 
 
 @pytest.fixture(scope="session")
+def moto_endpoint():
+    """host:port of an S3-compatible server (moto's, over real HTTP) for the session."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.skip(f"shared test data absent: {SHARED_DATA} not found (../shared sits beside the checkout in CI)")

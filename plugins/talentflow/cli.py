@@ -58,14 +58,17 @@ def airflow_env(
 
 @app.command()
 def config(json_out: bool = JsonOption) -> None:
-    """Show every TALENTFLOW_* setting with its current value."""
-    from talentflow.config import get_settings
+    """Show every TALENTFLOW_* setting with its current value (platform, attrition, retraining)."""
+    from talentflow.attrition.settings import get_attrition_settings
+    from talentflow.config import describe_settings, get_settings
+    from talentflow.retraining.settings import get_retraining_settings
 
-    rows = run_guarded(get_settings).describe()
+    rows = [row for load in (get_settings, get_attrition_settings, get_retraining_settings)
+            for row in describe_settings(run_guarded(load))]
     emit(
         [{"variable": v, "value": val, "description": d} for v, val, d in rows],
         json_out,
-        "\n".join(f"{v:34} {val or '-':40} {d}" for v, val, d in rows),
+        "\n".join(f"{v:46} {val or '-':40} {d}" for v, val, d in rows),
     )
 
 
@@ -87,6 +90,22 @@ def demo(
     emit(summary, json_out, demo_mod.format_summary(summary))
 
 
+retention_app = typer.Typer(no_args_is_help=True)
+
+
+@retention_app.command("purge")
+def retention_purge(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count what would be deleted; delete nothing."),
+    json_out: bool = JsonOption,
+) -> None:
+    """Delete recordings and quarantined files past their retention period (audit.retention_purges)."""
+    from talentflow import retention
+
+    result = run_guarded(retention.purge, dry_run=dry_run, progress=None if json_out else typer.echo)
+    emit(result, json_out, f"{'would delete' if dry_run else 'deleted'} "
+         f"{sum(p.get('purged', p.get('would_purge', 0)) for p in result['policies'].values())} objects")
+
+
 def _register_subcommands() -> None:
     from talentflow.world.cli import app as world_app
 
@@ -104,6 +123,7 @@ def _register_subcommands() -> None:
     app.add_typer(scoring_app, name="scoring", help="Scoring-model versions: approve, roll back, backfill.")
     from talentflow.attrition.cli import app as attrition_app
     app.add_typer(attrition_app, name="attrition", help="Attrition risk: evaluate a model on an HRIS export.")
+    app.add_typer(retention_app, name="retention", help="Retention: purge recordings and quarantined files.")
 
 
 _register_subcommands()

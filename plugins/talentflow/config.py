@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     s3_secret_key: SecretStr | None = Field(default=None, description="S3 secret key.")
     s3_secure: bool = Field(default=False, description="Use HTTPS for S3.")
     s3_region: str | None = Field(default=None, description="S3 region, when the server needs one.")
+    # Retention (PIPL: kept no longer than needed); production MinIO lifecycle rules use the same periods
+    recordings_retention_days: int = Field(
+        default=180, ge=1, description="Days interview recordings are kept on the object store (recordings/)."
+    )
+    quarantine_retention_days: int = Field(
+        default=30, ge=1, description="Days rejected uploads are kept (quarantine/)."
+    )
     # Models
     whisper_model: str | None = Field(
         default=None,
@@ -139,24 +146,39 @@ class Settings(BaseSettings):
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(variable, current value, description) for every setting; secrets masked."""
-        rows = []
-        for name, field in type(self).model_fields.items():
-            value = getattr(self, name)
-            if isinstance(value, SecretStr):
-                shown = "***" if value.get_secret_value() else ""
-            else:
-                shown = "" if value is None else str(value)
-            rows.append((f"TALENTFLOW_{name.upper()}", shown, field.description or ""))
-        return rows
+        return describe_settings(self)
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+def describe_settings(settings: BaseSettings) -> list[tuple[str, str, str]]:
+    """(variable, current value, description) for every field of a settings object; secrets masked."""
+    prefix = type(settings).model_config.get("env_prefix", "")
+    rows = []
+    for name, field in type(settings).model_fields.items():
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            shown = "***" if value.get_secret_value() else ""
+        else:
+            shown = "" if value is None else str(value)
+        rows.append((f"{prefix}{name}".upper(), shown, field.description or ""))
+    return rows
+
+
+def load_settings(cls: type[SettingsT]) -> SettingsT:
+    """``cls()`` from the environment; a bad value is one ConfigError naming each variable."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        prefix = cls.model_config.get("env_prefix", "")
+        problems = "; ".join(
+            f"{prefix.upper()}{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"bad setting: {problems}") from None
 
 
 def get_settings() -> Settings:
     """Fresh settings from the current environment (cheap; never cached so tests can change env)."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"TALENTFLOW_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}"
-            for e in exc.errors()
-        )
-        raise ConfigError(f"bad setting: {problems}") from None
+    return load_settings(Settings)

@@ -17,7 +17,7 @@ from talentflow.config import get_settings
 
 # Order matters: loaders first, then what their Assets trigger. DAGs not present are skipped.
 DEMO_DAGS: list[str] = ["platform_health", "archive_sync", "resume_ingestion", "interview_scoring",
-                        "warehouse_build", "attrition_alerts", "feedback_retraining"]
+                        "warehouse_build", "attrition_alerts", "feedback_retraining", "retention_purge"]
 DEMO_WORLD = {"seed": 7, "candidates": 300, "employees": 200, "years": 3, "recordings": 24}
 
 SUMMARY_QUERIES = {

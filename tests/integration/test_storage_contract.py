@@ -14,17 +14,6 @@ from talentflow.storage import LocalObjectStore, ObjectExists, ObjectNotFound, S
 from tests.conftest import free_port
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"127.0.0.1:{port}"
-    server.stop()
-
-
 @pytest.fixture(params=["local", "s3-moto", "s3-minio"])
 def store(request, tmp_path):
     bucket = f"tf-{uuid.uuid4().hex[:12]}"

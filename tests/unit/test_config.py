@@ -49,3 +49,17 @@ def test_missing_model_package_names_the_setting(monkeypatch):
 def test_configured_model_path_wins(monkeypatch):
     monkeypatch.setenv("TALENTFLOW_EMBEDDING_MODEL", "/models/bge-large")
     assert Settings().embedding_model_path == "/models/bge-large"
+
+
+@pytest.mark.parametrize(("variable", "value", "load"), [
+    ("TALENTFLOW_ATTRITION_HORIZON_MONTHS", "0", "talentflow.attrition.settings:get_attrition_settings"),
+    ("TALENTFLOW_RETRAIN_MIN_HIRES", "many", "talentflow.retraining.settings:get_retraining_settings"),
+    ("TALENTFLOW_QUARANTINE_RETENTION_DAYS", "-1", "talentflow.config:get_settings"),
+])
+def test_every_settings_group_names_the_bad_variable(monkeypatch, variable, value, load):
+    import importlib
+
+    module, func = load.split(":")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=f"{variable}={value!r}"):
+        getattr(importlib.import_module(module), func)()

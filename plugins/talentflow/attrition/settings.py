@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from talentflow.config import load_settings
+
 
 class AttritionSettings(BaseSettings):
     """Every field maps to ``TALENTFLOW_ATTRITION_<FIELD>``."""
@@ -35,4 +37,4 @@ class AttritionSettings(BaseSettings):
 
 
 def get_attrition_settings() -> AttritionSettings:
-    return AttritionSettings()
+    return load_settings(AttritionSettings)

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from talentflow.config import ConfigError
+from talentflow.config import ConfigError, load_settings
 
 Criterion = Literal["mean", "rating_6m", "rating_12m"]
 
@@ -31,8 +31,8 @@ class RetrainingSettings(BaseSettings):
     lambdas: tuple[float, ...] = Field((0.0, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
                                        description="Ridge pulls toward the active weights tried by "
                                                    "cross-validation.")
-    cv_folds: int = Field(5, ge=2)
-    cv_repeats: int = Field(3, ge=1)
+    cv_folds: int = Field(5, ge=2, description="Folds of the cross-validation that picks the ridge pull.")
+    cv_repeats: int = Field(3, ge=1, description="Repeats of that cross-validation (averaged).")
     validity_margin: float = Field(0.01, description="Held-out correlation the candidate must gain over "
                                                      "the active version.")
     air_threshold: float = Field(0.8, ge=0, le=1, description="Adverse-impact ratio that is acceptable "
@@ -62,11 +62,4 @@ class RetrainingSettings(BaseSettings):
 
 
 def get_retraining_settings(overrides: dict | None = None) -> RetrainingSettings:
-    try:
-        base = RetrainingSettings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ConfigError(
-            f"bad setting TALENTFLOW_RETRAIN_{'_'.join(map(str, first['loc'])).upper()}: {first['msg']}"
-        ) from None
-    return base.with_overrides(overrides)
+    return load_settings(RetrainingSettings).with_overrides(overrides)
