@@ -44,7 +44,7 @@ airflow: setup
 	eval "$$($(BIN)/talentflow airflow-env --shell)" && $(BIN)/airflow standalone
 
 bench: setup
-	for b in bench_world bench_resumes bench_resume_pipeline bench_scoring; do $(BIN)/python -m bench.$$b || exit 1; done
+	for b in bench_world bench_resumes bench_resume_pipeline bench_scoring bench_attrition; do $(BIN)/python -m bench.$$b || exit 1; done
 	$(BIN)/python -m bench.bench_warehouse --employees $${BENCH_EMPLOYEES:-100000}
 
 # Regenerate the transitive pins after changing requirements.txt.
