@@ -36,7 +36,6 @@ def main() -> None:
     parser.add_argument("--compare-rows", type=int, default=200_000)
     args = parser.parse_args()
 
-    import pandas as pd
     from sqlalchemy import create_engine
 
     from talentflow import airflow_env, dbt, runtime, warehouse

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from talentflow.cliutil import JsonOption, UserError, emit, run_guarded
 
 app = typer.Typer(no_args_is_help=True)

@@ -140,6 +140,7 @@ class Transcriber:
         wrong_language_probability: float = 0.5,
     ) -> None:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
+
         from talentflow.config import ConfigError, get_settings
 
         settings = get_settings()

@@ -132,6 +132,18 @@ def _rules_scorer(rules: RuleSet, rows: pd.DataFrame, att: AttritionSettings, tr
     return Scorer("rules", rules, None, att.horizon_months, trained_on=trained_on)
 
 
+def choose(model_auc: float | None, rules_auc: float | None, model_error: str | None = None) -> dict:
+    """Which scorer to use, and why: the model only when it was trained and its held-out ROC AUC is
+    strictly higher than the rules'; a tie, an untrained model or an undefined AUC keep the rules."""
+    if model_error is not None:
+        return {"used": "rules", "reason": f"model not trained: {model_error}"}
+    if model_auc is None or rules_auc is None:
+        return {"used": "rules", "reason": "the held-out period has no leavers (or only leavers): AUC undefined"}
+    if model_auc > rules_auc:
+        return {"used": "model", "reason": f"model held-out ROC AUC {model_auc:.3f} > rules {rules_auc:.3f}"}
+    return {"used": "rules", "reason": f"model held-out ROC AUC {model_auc:.3f} <= rules {rules_auc:.3f}: model not used"}
+
+
 def evaluate_held_out(conn, att: AttritionSettings | None = None, rules: RuleSet | None = None) -> Outcome:
     """Compare model and rules on the held-out later period and build the scorer to use."""
     att = att or get_attrition_settings()
@@ -175,17 +187,8 @@ def evaluate_held_out(conn, att: AttritionSettings | None = None, rules: RuleSet
     except InsufficientData as exc:
         model_error = str(exc)
 
-    rules_auc = rules_eval.metrics["roc_auc"]
-    model_auc = model_eval.metrics["roc_auc"] if model_eval else None
-    if model_eval is None:
-        decision = {"used": "rules", "reason": f"model not trained: {model_error}"}
-    elif model_auc is None or rules_auc is None:
-        decision = {"used": "rules", "reason": "the held-out period has no leavers (or only leavers): AUC undefined"}
-    elif model_auc > rules_auc:
-        decision = {"used": "model", "reason": f"model held-out ROC AUC {model_auc:.3f} > rules {rules_auc:.3f}"}
-    else:
-        decision = {"used": "rules",
-                    "reason": f"model held-out ROC AUC {model_auc:.3f} <= rules {rules_auc:.3f}: model not used"}
+    decision = choose(model_eval.metrics["roc_auc"] if model_eval else None, rules_eval.metrics["roc_auc"],
+                      model_error)
     log.info("attrition scorer: %s (%s)", decision["used"], decision["reason"])
 
     # The scorer in production learns from every landmark whose outcome is known, held-out period included.

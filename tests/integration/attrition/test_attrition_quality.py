@@ -76,7 +76,8 @@ def test_held_out_auc_clears_chance_and_stays_below_the_oracle(held_out, attriti
         assert floor < auc < ceiling, f"{name}: {auc:.3f} outside ({floor:.3f}, {ceiling:.3f})"
     # The model sees what the rules' thresholds cut off (how far below the band midpoint pay is, a new
     # hire's tenure, a year of absences), so on the held-out year it ranks leavers better and is used.
-    # Not a lucky seed: on sixteen worlds (seeds 3 to 59) it won 13, by 0.021 on average (README).
+    # Better on average, not on every world: it won 30 of 40 benchmarked worlds (README, bench_attrition);
+    # where it loses, the rules are used (tests/unit/attrition/test_model.py: the choice).
     assert model > rules, f"model {model:.3f} <= rules {rules:.3f}"
     assert used["model_name"] == "attrition_logistic" and used["roc_auc"] == model
 

@@ -91,3 +91,17 @@ def test_risk_bands_are_multiples_of_the_base_rate():
     assert risk_band(0.065, 0, 0.05, att) == "medium"
     assert risk_band(0.05, 9, 0.05, att) == "low"
     assert risk_band(None, 3, None, att) == "high" and risk_band(float("nan"), 2, 0.05, att) == "medium"
+
+
+@pytest.mark.parametrize(("model_auc", "rules_auc", "error", "used", "why"), [
+    (0.62, 0.59, None, "model", "0.620 > rules 0.590"),
+    (0.57, 0.59, None, "rules", "0.570 <= rules 0.590: model not used"),
+    (0.59, 0.59, None, "rules", "model not used"),  # a tie keeps the rules HR can read
+    (None, 0.59, "training rows: 40 rows with 3 leavers", "rules", "model not trained: training rows"),
+    (0.6, None, None, "rules", "AUC undefined"),
+])
+def test_a_model_worse_than_the_rules_is_not_used(model_auc, rules_auc, error, used, why):
+    from talentflow.attrition.evaluate import choose
+
+    decision = choose(model_auc, rules_auc, error)
+    assert decision["used"] == used and why in decision["reason"]
