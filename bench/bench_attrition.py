@@ -16,7 +16,6 @@ import json
 import math
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,12 +25,6 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results"
 MAPPING = Path(__file__).resolve().parents[1] / "sample_data" / "mappings" / "larkspur_hris.yaml"
 SEEDS = "3,5,7,11,13,17,19,23,29,31,37,41,43,47,53,59"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def one_world(seed: int, employees: int, years: int, candidates: int) -> dict:
@@ -103,11 +96,13 @@ def main() -> None:
         print(json.dumps(one_world(args.one, args.employees, args.years, args.candidates)))
         return
 
+    from talentflow.runtime import free_port
+
     worlds = []
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     for i, seed in enumerate(seeds, 1):
         home = Path(tempfile.mkdtemp(prefix=f"talentflow-bench-attrition-{seed}-"))
-        env = {**os.environ, "TALENTFLOW_HOME": str(home), "TALENTFLOW_PG_PORT": str(_free_port())}
+        env = {**os.environ, "TALENTFLOW_HOME": str(home), "TALENTFLOW_PG_PORT": str(free_port())}
         for var in ("AIRFLOW_HOME", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CORE__DAGS_FOLDER"):
             env.pop(var, None)
         try:

@@ -9,18 +9,12 @@ per session, a real PostgreSQL with Airflow's metadata DB migrated.
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
 from pathlib import Path
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
+from talentflow.runtime import free_port
 
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="talentflow-test-"))
 os.environ["TALENTFLOW_HOME"] = str(_SESSION_HOME)
