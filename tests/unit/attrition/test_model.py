@@ -105,3 +105,14 @@ def test_a_model_worse_than_the_rules_is_not_used(model_auc, rules_auc, error, u
 
     decision = choose(model_auc, rules_auc, error)
     assert decision["used"] == used and why in decision["reason"]
+
+
+def test_a_calibration_that_would_invert_the_ranking_refuses_the_model():
+    """Pure noise: out of fold the model ranks stayers above leavers, so Platt's slope comes out
+    inverted; fitting refuses instead of silently flipping every employee's ranking."""
+    rng = np.random.default_rng(15)
+    n = 600
+    noise = pd.DataFrame({"employee_key": [f"e{i % 200}" for i in range(n)], "overtime_hours_90d": rng.normal(size=n),
+                          "sick_days_90d": rng.normal(size=n), "left_voluntarily": rng.random(n) < 0.2})
+    with pytest.raises(InsufficientData, match="ranked stayers above leavers"):
+        fit_model(noise)
