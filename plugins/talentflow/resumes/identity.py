@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -150,13 +150,18 @@ def resolve_identities(
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    first: dict[str, int] = {}
-    for i, rec in enumerate(records):
-        if rec.email:
-            if rec.email in first:
-                union(first[rec.email], i, "email")
-            else:
-                first[rec.email] = i
+    def link_equal(value_of: Callable[[IdentityRecord], str | None], why: str) -> None:
+        """Link every record to the first one with the same non-empty value."""
+        first: dict[str, int] = {}
+        for i, rec in enumerate(records):
+            value = value_of(rec)
+            if value:
+                if value in first:
+                    union(first[value], i, why)
+                else:
+                    first[value] = i
+
+    link_equal(lambda rec: rec.email, "email")
     # Phones are shared (switchboards, families, recycled numbers): a phone links only when the
     # names agree too, or when one resume has no name to compare.
     by_phone: dict[str, list[int]] = {}
@@ -167,19 +172,8 @@ def resolve_identities(
                     union(j, i, "phone")
                     break
             by_phone.setdefault(rec.phone, []).append(i)
-    by_key: dict[str, int] = {}
-    for i, rec in enumerate(records):
-        if rec.candidate_key:
-            if rec.candidate_key in by_key:
-                union(by_key[rec.candidate_key], i, "known")
-            else:
-                by_key[rec.candidate_key] = i
-    by_sub: dict[str, int] = {}
-    for i, rec in enumerate(records):
-        if rec.submission_id in by_sub:
-            union(by_sub[rec.submission_id], i, "text")
-        else:
-            by_sub[rec.submission_id] = i
+    link_equal(lambda rec: rec.candidate_key, "known")
+    link_equal(lambda rec: rec.submission_id, "text")
 
     lsh = MinHashLSH(threshold=text_threshold, num_perm=NUM_PERM)
     sigs: dict[int, LeanMinHash] = {}
