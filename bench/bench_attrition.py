@@ -30,14 +30,16 @@ SEEDS = "3,5,7,11,13,17,19,23,29,31,37,41,43,47,53,59"
 def one_world(seed: int, employees: int, years: int, candidates: int) -> dict:
     """Runs in a child process whose TALENTFLOW_HOME is a fresh temporary folder."""
     from sklearn.metrics import roc_auc_score
+    from talentflow_demo.world import generate_world
+    from talentflow_demo.world.oracle import HazardOracle
 
-    from talentflow import airflow_env, dbt, raw_tables, runtime, warehouse
     from talentflow.attrition import features
     from talentflow.attrition.evaluate import evaluate_held_out
-    from talentflow.config import get_settings
+    from talentflow.core import airflow_env, runtime, warehouse
+    from talentflow.core import tables as raw_tables
+    from talentflow.core.config import get_settings
     from talentflow.hris.load import load_export
-    from talentflow.world import generate_world
-    from talentflow.world.oracle import HazardOracle
+    from talentflow.warehouse_build import dbt_project as dbt
 
     settings = get_settings()
     runtime.up(settings, migrate=False)
@@ -96,7 +98,7 @@ def main() -> None:
         print(json.dumps(one_world(args.one, args.employees, args.years, args.candidates)))
         return
 
-    from talentflow.runtime import free_port
+    from talentflow.core.runtime import free_port
 
     worlds = []
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]

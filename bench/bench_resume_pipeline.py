@@ -25,10 +25,13 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200)
     args = parser.parse_args()
 
-    from talentflow import ats, resume_ingestion, runtime, storage
-    from talentflow.config import get_settings
-    from talentflow.delivery import deliver_world
-    from talentflow.world import generate_world
+    from talentflow_demo.delivery import deliver_world
+    from talentflow_demo.world import generate_world
+
+    from talentflow.core import runtime, storage
+    from talentflow.core.config import get_settings
+    from talentflow.hris import ats_exports as ats
+    from talentflow.resumes import ingestion as resume_ingestion
 
     settings = get_settings()
     runtime.up(settings, migrate=False)

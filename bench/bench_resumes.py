@@ -3,7 +3,7 @@
     python -m bench.bench_resumes [--n 1000] [--source world|fixtures] [--batch-size 64]
 
 The resumes come from the synthetic world (PDF, DOCX and TXT in its layouts; ``--source world``, the
-default when ``talentflow.world`` is installed) or from the hand-written fixtures repeated with
+default when ``talentflow_demo.world`` is installed) or from the hand-written fixtures repeated with
 changed names and e-mails (``--source fixtures``). All files are read into memory first, as the DAG
 does with objects from storage, so disk speed is not measured.
 
@@ -40,7 +40,7 @@ def world_items(n: int, workdir: Path) -> tuple[list[tuple[str, bytes]], dict, l
     """n resumes from a generated world, with their ground truth, requisitions and application dates."""
     import csv
 
-    from talentflow.world import generate_world
+    from talentflow_demo.world import generate_world
 
     generate_world(workdir, seed=7, candidates=n, employees=20, years=1, recordings=0)
     truths = {}
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> dict:
     source = args.source
     if source is None:
         try:
-            from talentflow.world import generate_world  # noqa: F401
+            from talentflow_demo.world import generate_world  # noqa: F401
 
             source = "world"
         except ImportError:
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     import torch
 
-    from talentflow.embeddings import get_embedder
+    from talentflow.core.models import get_embedder
 
     t0 = time.perf_counter()
     embedder = get_embedder()

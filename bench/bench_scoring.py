@@ -118,7 +118,7 @@ def bench_transcription(
 def bench_scoring(items: list[dict], repeat: int, repeats: int) -> dict:
     from scoring_tasks.rubric import get_rubric
     from scoring_tasks.score import Answer, Scorer
-    from talentflow.embeddings import get_embedder
+    from talentflow.core.models import get_embedder
 
     started = time.perf_counter()
     embedder = get_embedder()

@@ -3,7 +3,7 @@
     python -m bench.bench_warehouse --employees 100000 --years 3
 
 Generates (or reuses, --world) a world, then in one run:
-1. COPY upsert (``talentflow.warehouse.upsert``) against ``pandas.DataFrame.to_sql`` on the same
+1. COPY upsert (``talentflow.core.warehouse.upsert``) against ``pandas.DataFrame.to_sql`` on the same
    rows (a sample of daily attendance, ``--compare-rows``), both into fresh tables;
 2. the whole HRIS export through the mapping loader (COPY, chunked, with GX row validation);
 3. ``dbt build`` from scratch (full refresh) and again with nothing new (incremental facts).
@@ -37,13 +37,14 @@ def main() -> None:
     args = parser.parse_args()
 
     from sqlalchemy import create_engine
+    from talentflow_demo.world import generate_world
 
-    from talentflow import airflow_env, dbt, runtime, warehouse
-    from talentflow.config import get_settings
-    from talentflow.hris.entities import ENTITIES
+    from talentflow.core import airflow_env, runtime, warehouse
+    from talentflow.core.config import get_settings
+    from talentflow.core.tables.hris import ENTITIES
     from talentflow.hris.load import load_export
     from talentflow.hris.mapping import apply_mapping, load_mapping, read_source
-    from talentflow.world import generate_world
+    from talentflow.warehouse_build import dbt_project as dbt
 
     settings = get_settings()
     runtime.up(settings, migrate=False)

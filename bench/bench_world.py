@@ -37,7 +37,7 @@ def run_child(out: Path, sizes: dict, attendance: str, trace: bool) -> dict:
     """Generate one world in this process and report what it cost."""
     import tracemalloc
 
-    from talentflow.world import generate_world
+    from talentflow_demo.world import generate_world
 
     stages: dict[str, float] = {}
     current = {"stage": None, "since": 0.0}

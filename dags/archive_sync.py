@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from talentflow import ats, sync
-from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE, warehouse_asset
+from talentflow.core import assets
+from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
+from talentflow.hris import ats_exports as ats
 from talentflow.hris import load as hris
-from talentflow.hris.entities import ENTITIES
-
-HRIS_ASSETS = [warehouse_asset("raw", e.raw_spec().name) for e in ENTITIES.values()]
-ATS_ASSETS = [warehouse_asset(s.schema, s.name) for s in ats.TABLES]
+from talentflow.hris import sync
 
 
 @dag(
@@ -20,8 +18,9 @@ ATS_ASSETS = [warehouse_asset(s.schema, s.name) for s in ats.TABLES]
     catchup=False,
     default_args=DEFAULT_ARGS,
     tags=["warehouse", "hris", "ats", "loader"],
-    params={"hris_mapping": Param(str(hris.DEFAULT_MAPPING), type="string",
-                                  description="Mapping YAML of the HRIS that produced the exports.")},
+    params={"hris_mapping": Param("", type="string",
+                                  description="Mapping YAML of the HRIS that produced the exports "
+                                              "(empty: the TALENTFLOW_HRIS_MAPPING setting).")},
     doc_md="""
 ### Employee archive sync
 - **Reads** `incoming/hris/<export_id>/` (one file per entity, in the vendor's own shape) and
@@ -36,15 +35,15 @@ ATS_ASSETS = [warehouse_asset(s.schema, s.name) for s in ats.TABLES]
 """,
 )
 def archive_sync():
-    @task(outlets=ATS_ASSETS)
+    @task(outlets=assets.ATS)
     def sync_ats() -> list[dict]:
         run_id = get_current_context()["run_id"]
         return sync.sync_exports("ats", lambda folder: ats.load_export(folder, run_id=run_id).to_dict())
 
-    @task(outlets=HRIS_ASSETS)
+    @task(outlets=assets.HRIS)
     def sync_hris() -> list[dict]:
         context = get_current_context()
-        mapping = context["params"]["hris_mapping"]
+        mapping = context["params"]["hris_mapping"] or hris.configured_mapping()
         return sync.sync_exports(
             "hris", lambda folder: hris.load_export(folder, mapping, run_id=context["run_id"]).to_dict())
 

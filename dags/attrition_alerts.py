@@ -6,12 +6,10 @@ from datetime import date
 
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, get_current_context, task
 
-from talentflow import dashboard, dbt, warehouse
-from talentflow.attrition import alerting, evaluate, scoring
-from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE, warehouse_asset
-
-MARTS_ASSET = warehouse_asset("marts", "employee_lifecycle_profile")
-SCORES_ASSET = warehouse_asset("raw", "attrition_scores")
+from talentflow.attrition import alerting, dashboard, evaluate, scoring
+from talentflow.core import assets, warehouse
+from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
+from talentflow.warehouse_build import dbt_project as dbt
 
 
 def _run_day() -> date:
@@ -24,7 +22,7 @@ def _run_day() -> date:
 @dag(
     dag_id="attrition_alerts",
     # Daily at 06:00 UTC, and also whenever warehouse_build refreshes the marts.
-    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 6 * * *", timezone="UTC"), assets=[MARTS_ASSET]),
+    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 6 * * *", timezone="UTC"), assets=[assets.MARTS]),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
@@ -55,7 +53,7 @@ def attrition_alerts():
     def train_and_evaluate() -> dict:
         return evaluate.train_and_evaluate()
 
-    @task(outlets=[SCORES_ASSET])
+    @task(outlets=[assets.ATTRITION_SCORES])
     def score(trained: dict) -> dict:
         return scoring.score_current(trained["scorer_key"], _run_day())
 

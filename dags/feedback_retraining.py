@@ -7,11 +7,10 @@ from datetime import timedelta
 from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 
-from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE, warehouse_asset
+from talentflow.core import assets
+from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
 from talentflow.retraining import pipeline
-from talentflow.retraining.tables import VALIDITY
 
-VALIDITY_ASSET = warehouse_asset(VALIDITY.schema, VALIDITY.name)
 GUARD_PARAMS = ("min_hires", "holdout_fraction", "criterion", "validity_margin", "air_threshold",
                 "air_tolerance", "min_group_size")
 
@@ -67,7 +66,7 @@ Learns from later performance which interview competencies predict success, per 
 """,
 )
 def feedback_retraining():
-    @task(outlets=[VALIDITY_ASSET])
+    @task(outlets=[assets.INTERVIEW_VALIDITY])
     def analyse_validity() -> dict:
         return pipeline.analyse_validity(get_current_context()["run_id"])
 

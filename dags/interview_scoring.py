@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from talentflow import interview_scoring as scoring
-from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE, warehouse_asset
-from talentflow.interview_tables import RESULTS
-
-RESULTS_ASSET = warehouse_asset(RESULTS.schema, RESULTS.name)
+from talentflow.core import assets
+from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
+from talentflow.interviews import scoring
 
 
 @dag(
@@ -58,7 +56,7 @@ def interview_scoring():
     def score(batch: list[str]) -> dict:
         return scoring.score_batch(batch, get_current_context()["run_id"])
 
-    @task(outlets=[RESULTS_ASSET])
+    @task(outlets=[assets.INTERVIEW_RESULTS])
     def validate(counts: list[dict]) -> dict:
         totals = {k: sum(c.get(k, 0) for c in counts) for k in ("done", "failed", "human_review")}
         return {**totals, "quality": scoring.validate_results(get_current_context()["run_id"])}

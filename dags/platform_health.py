@@ -1,13 +1,11 @@
-"""Platform health check: wiring only; the logic is in talentflow.health."""
+"""Platform health check: wiring only; the logic is in talentflow.core.health."""
 
 from __future__ import annotations
 
 from airflow.sdk import dag, get_current_context, task
 
-from talentflow import health, quality
-from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE, warehouse_asset
-
-HEALTH_ASSET = warehouse_asset("raw", "platform_health_checks")
+from talentflow.core import assets, health, quality
+from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
 
 
 @dag(
@@ -35,7 +33,7 @@ def platform_health():
     def probe_object_store() -> dict:
         return health.probe_object_store(get_current_context()["run_id"])
 
-    @task(outlets=[HEALTH_ASSET])
+    @task(outlets=[assets.PLATFORM_HEALTH])
     def record_health(probe: dict) -> dict:
         return health.record(probe)
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from talentflow import resume_ingestion as resumes
-from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE, warehouse_asset
-from talentflow.resume_tables import SUBMISSIONS
-
-SUBMISSIONS_ASSET = warehouse_asset(SUBMISSIONS.schema, SUBMISSIONS.name)
+from talentflow.core import assets
+from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
+from talentflow.resumes import ingestion as resumes
 
 
 @dag(
@@ -49,7 +47,7 @@ def resume_ingestion():
         context = get_current_context()
         return resumes.process_batch(batch, context["run_id"], max_bytes=context["params"]["max_bytes"])
 
-    @task(outlets=[SUBMISSIONS_ASSET])
+    @task(outlets=[assets.RESUME_SUBMISSIONS])
     def summarize(counts: list[dict]) -> dict:
         totals = {k: sum(c[k] for c in counts) for k in ("files", "loaded", "quarantined", "duplicates_linked",
                                                          "matches")}

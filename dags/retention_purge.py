@@ -1,11 +1,11 @@
-"""Retention purge: wiring only; the logic is in talentflow.retention."""
+"""Retention purge: wiring only; the logic is in talentflow.retention.purge."""
 
 from __future__ import annotations
 
 from airflow.sdk import dag, get_current_context, task
 
-from talentflow import retention
-from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE
+from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
+from talentflow.retention import purge as retention
 
 
 @dag(

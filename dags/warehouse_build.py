@@ -1,36 +1,18 @@
-"""Warehouse build: the dbt project through astronomer-cosmos (wiring only; configs in talentflow.dbt)."""
+"""Warehouse build: the dbt project through astronomer-cosmos (wiring only; configs in talentflow.warehouse_build.dbt_project)."""
 
 from __future__ import annotations
 
 from airflow.sdk import dag, task
 from cosmos import DbtTaskGroup
 
-from talentflow import ats, dbt, recommendations, warehouse
-from talentflow.dag_defaults import DEFAULT_ARGS, START_DATE, warehouse_asset
-from talentflow.hris.entities import ENTITIES
-from talentflow.interview_tables import RESULTS
-from talentflow.resume_tables import SUBMISSIONS
-
-# Scheduled on the loaders' Assets: any of them updating triggers a build (Airflow's asset OR).
-LOADER_ASSETS = (
-    [warehouse_asset("raw", e.raw_spec().name) for e in ENTITIES.values()]
-    + [warehouse_asset(s.schema, s.name) for s in ats.TABLES]
-    + [warehouse_asset(RESULTS.schema, RESULTS.name), warehouse_asset(SUBMISSIONS.schema, SUBMISSIONS.name),
-       warehouse_asset("raw", "interview_validity")]
-)
-MARTS_ASSET = warehouse_asset("marts", "employee_lifecycle_profile")
-
-
-def _any_of(assets):
-    schedule = assets[0]
-    for asset in assets[1:]:
-        schedule = schedule | asset
-    return schedule
+from talentflow.core import assets, recommendations, warehouse
+from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
+from talentflow.warehouse_build import dbt_project as dbt
 
 
 @dag(
     dag_id="warehouse_build",
-    schedule=_any_of(LOADER_ASSETS),
+    schedule=assets.any_of(assets.LOADERS),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
@@ -52,7 +34,7 @@ def _any_of(assets):
 def warehouse_build():
     transform = DbtTaskGroup(group_id="dbt", **dbt.cosmos_configs(), default_args=DEFAULT_ARGS)
 
-    @task(outlets=[MARTS_ASSET])
+    @task(outlets=[assets.MARTS])
     def grant_marts() -> None:
         warehouse.refresh_grants()
 

@@ -76,6 +76,7 @@ def process_batch(
     transcriber: Transcriber,
     model_version: ScoringModelVersion | None = None,
     scorers: dict[str, Scorer] | None = None,
+    embedder=None,
 ) -> list[TaskOutcome]:
     """Transcribe, score and explain every task of a batch; one outcome per task, in order.
 
@@ -135,7 +136,7 @@ def process_batch(
     for rubric_id, items in scorable.items():
         scorer = scorers.get(rubric_id)
         if scorer is None or scorer.model_version.version != version.version:
-            scorer = scorers[rubric_id] = Scorer(get_rubric(rubric_id), version)
+            scorer = scorers[rubric_id] = Scorer(get_rubric(rubric_id), version, embedder=embedder)
         interviews = [
             [
                 Answer(question=a.question, text=t.text, competency=a.competency, question_id=a.question_id)

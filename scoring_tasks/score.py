@@ -155,9 +155,9 @@ class Scorer:
         embedder=None,
     ) -> None:
         if embedder is None:
-            from talentflow.embeddings import get_embedder
+            from scoring_tasks.embeddings import load_embedder
 
-            embedder = get_embedder()
+            embedder = load_embedder()
         self.rubric = rubric
         self.model_version = model_version or load_model_version()
         self.embedder = embedder

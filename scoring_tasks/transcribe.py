@@ -117,8 +117,8 @@ def model_label(model_path: str) -> str:
 class Transcriber:
     """faster-whisper loaded once; ``transcribe_many`` handles a batch of recordings.
 
-    Defaults come from ``talentflow.config.Settings`` (TALENTFLOW_WHISPER_MODEL / _DEVICE /
-    _COMPUTE_TYPE: bundled tiny.en, cpu, int8); every option can be overridden here.
+    Defaults: the bundled tiny.en on cpu/int8. The platform passes its settings
+    (TALENTFLOW_WHISPER_MODEL / _DEVICE / _COMPUTE_TYPE) through ``talentflow.core.models.transcriber``.
     """
 
     def __init__(
@@ -141,12 +141,11 @@ class Transcriber:
     ) -> None:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-        from talentflow.config import ConfigError, get_settings
+        from scoring_tasks.model_paths import ModelLoadError, default_whisper_path
 
-        settings = get_settings()
-        self.model_path = model or settings.whisper_model_path
-        self.device = device or settings.whisper_device
-        self.compute_type = compute_type or settings.whisper_compute_type
+        self.model_path = model or default_whisper_path()
+        self.device = device or "cpu"
+        self.compute_type = compute_type or "int8"
         self.beam_size = beam_size
         self.vad = vad
         self.vad_parameters = vad_parameters
@@ -166,7 +165,7 @@ class Transcriber:
                 local_files_only=True,
             )
         except Exception as exc:
-            raise ConfigError(
+            raise ModelLoadError(
                 f"cannot load faster-whisper model '{self.model_path}' (TALENTFLOW_WHISPER_MODEL) "
                 f"on {self.device}/{self.compute_type}: {exc}"
             ) from exc

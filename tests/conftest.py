@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from talentflow.runtime import free_port
+from talentflow.core.runtime import free_port
 
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="talentflow-test-"))
 os.environ["TALENTFLOW_HOME"] = str(_SESSION_HOME)
@@ -26,7 +26,7 @@ for var in ("TALENTFLOW_WAREHOUSE_URL", "TALENTFLOW_S3_ENDPOINT", "AIRFLOW__DATA
             "AIRFLOW_HOME"):
     os.environ.pop(var, None)
 
-from talentflow import airflow_env  # noqa: E402
+from talentflow.core import airflow_env  # noqa: E402
 
 airflow_env.configure_process()
 
@@ -37,8 +37,8 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 @pytest.fixture(scope="session")
 def tf_runtime():
     """A fresh embedded runtime for the whole session: PostgreSQL, warehouse DDL, Airflow DB, store."""
-    from talentflow import runtime
-    from talentflow.config import get_settings
+    from talentflow.core import runtime
+    from talentflow.core.config import get_settings
 
     settings = get_settings()
     runtime.up(settings)
@@ -48,7 +48,7 @@ def tf_runtime():
 
 @pytest.fixture
 def warehouse_conn(tf_runtime):
-    from talentflow import warehouse
+    from talentflow.core import warehouse
 
     with warehouse.connect(tf_runtime) as conn:
         yield conn
@@ -57,7 +57,7 @@ def warehouse_conn(tf_runtime):
 @pytest.fixture(scope="session")
 def run_dag(tf_runtime):
     """``run_dag(dag_id, conf=None, xcom_tasks=())`` → DagRunResult from a real ``dag.test()``."""
-    from talentflow import dagrun
+    from talentflow.core import dagrun
 
     return dagrun.run_dag
 
@@ -86,11 +86,12 @@ def reset_loaded_data(settings) -> None:
     (the runtime is shared by the whole session)."""
     import shutil
 
-    from talentflow import raw_tables, storage, warehouse
+    from talentflow.core import storage, warehouse
+    from talentflow.core import tables as raw_tables
 
     raw_tables.ensure_all(settings)
     with warehouse.connect(settings) as conn:
-        tables = ", ".join(spec.qualified for spec in raw_tables.all_specs())
+        tables = ", ".join(spec.qualified for spec in raw_tables.loaded_specs())
         conn.execute(f"TRUNCATE {tables}")
         conn.execute("TRUNCATE audit.ingest_errors, audit.data_quality_results")
         # dbt's incremental facts outlive their raw rows: start the marts from nothing too.

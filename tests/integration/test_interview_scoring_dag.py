@@ -8,10 +8,10 @@ import wave
 from datetime import timedelta
 
 import pytest
+from talentflow_demo.delivery import deliver_world
 
-from talentflow import interview_scoring as scoring
-from talentflow import storage, warehouse
-from talentflow.delivery import deliver_world
+from talentflow.core import storage, warehouse
+from talentflow.interviews import scoring as scoring
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def _silent_wav(seconds: float = 3.0) -> bytes:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    from talentflow.world import generate_world
+    from talentflow_demo.world import generate_world
 
     out = tmp_path_factory.mktemp("scoring-world")
     generate_world(out, seed=5, candidates=40, employees=20, years=1, recordings=16)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from talentflow import health, storage, warehouse
+from talentflow.core import health, storage, warehouse
 
 
 def test_platform_health_dag_writes_store_warehouse_and_audit(run_dag, tf_runtime, warehouse_conn):
@@ -36,7 +36,7 @@ def test_rerunning_a_check_rewrites_instead_of_duplicating(tf_runtime, warehouse
 
 def test_failed_task_fails_the_run_and_alerts(run_dag, tf_runtime, monkeypatch):
     """A broken object store fails the run (state checked), with the failure callback invoked."""
-    from talentflow import alerts
+    from talentflow.core import notifications as alerts
 
     calls = []
     monkeypatch.setattr(alerts, "send", lambda msg, settings=None: calls.append(msg) or {})

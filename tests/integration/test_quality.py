@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from talentflow import quality, warehouse
-from talentflow.quality import DataQualityError
+from talentflow.core import quality, warehouse
+from talentflow.core.quality import DataQualityError
 
 
 @pytest.fixture

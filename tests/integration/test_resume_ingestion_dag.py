@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from talentflow_demo.delivery import deliver_world
 
-from talentflow import ats, storage, warehouse
-from talentflow.delivery import deliver_world
+from talentflow.core import storage, warehouse
+from talentflow.hris import ats_exports as ats
 
 BAD = Path(__file__).resolve().parents[1] / "fixtures" / "resumes" / "bad"
 pytestmark = pytest.mark.slow
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    from talentflow.world import generate_world
+    from talentflow_demo.world import generate_world
 
     out = tmp_path_factory.mktemp("resume-world")
     generate_world(out, seed=3, candidates=60, employees=10, years=1, recordings=0)

@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import SecretStr
 
-from talentflow import retention, storage, warehouse
+from talentflow.core import storage, warehouse
+from talentflow.core.tables.platform import PURGES
+from talentflow.retention import purge as retention
 
 RECORDING = "recordings/C000123/I000456/answer-1.wav"
 QUARANTINED = "quarantine/resumes/jane_doe_cv.pdf"
@@ -31,7 +33,7 @@ def settings(request, tf_runtime):
     for key in (RECORDING, QUARANTINED, QUARANTINED + ".error.json", *KEPT):
         store.put(key, b"x" * 100)
     with warehouse.connect(tf_runtime) as conn:
-        warehouse.ensure_table(conn, retention.PURGES)
+        warehouse.ensure_table(conn, PURGES)
         conn.execute("TRUNCATE audit.retention_purges")
     return s
 

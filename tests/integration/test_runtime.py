@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from talentflow import runtime
-from talentflow.cliutil import UserError
-from talentflow.config import Settings
+from talentflow.core import runtime
+from talentflow.core.cliutil import UserError
+from talentflow.core.config import Settings
 from tests.conftest import free_port
 
 TALENTFLOW = str(Path(sys.executable).with_name("talentflow"))

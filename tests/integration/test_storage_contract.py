@@ -10,7 +10,13 @@ import uuid
 
 import pytest
 
-from talentflow.storage import LocalObjectStore, ObjectExists, ObjectNotFound, S3ObjectStore, validate_key
+from talentflow.core.storage import (
+    LocalObjectStore,
+    ObjectExists,
+    ObjectNotFound,
+    S3ObjectStore,
+    validate_key,
+)
 from tests.conftest import free_port
 
 
@@ -127,7 +133,7 @@ def test_invalid_keys_are_rejected(bad):
 
 
 def test_unreachable_s3_names_the_setting():
-    from talentflow.config import ConfigError
+    from talentflow.core.config import ConfigError
 
     s = S3ObjectStore(f"127.0.0.1:{free_port()}", "tf-unreachable", "k", "s")
     with pytest.raises(ConfigError, match="TALENTFLOW_S3_ENDPOINT"):

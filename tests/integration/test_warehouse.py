@@ -6,8 +6,8 @@ import pandas as pd
 import psycopg
 import pytest
 
-from talentflow import warehouse
-from talentflow.warehouse import IngestError, TableSpec
+from talentflow.core import warehouse
+from talentflow.core.warehouse import IngestError, TableSpec
 
 PEOPLE = TableSpec(
     schema="raw",
@@ -119,7 +119,7 @@ def test_loader_role_can_load_raw_but_not_read_marts(tf_runtime, restricted_and_
 
 
 def test_unreachable_warehouse_names_the_setting(monkeypatch):
-    from talentflow.config import ConfigError, Settings
+    from talentflow.core.config import ConfigError, Settings
     from tests.conftest import free_port
 
     monkeypatch.setenv("TALENTFLOW_WAREHOUSE_URL", f"postgresql://x@127.0.0.1:{free_port()}/nope")

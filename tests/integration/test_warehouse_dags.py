@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from talentflow_demo.delivery import deliver_world
 
-from talentflow import storage, warehouse
-from talentflow.delivery import deliver_world
+from talentflow.core import storage, warehouse
 
 
 @pytest.fixture(scope="module")
 def small_world(tmp_path_factory):
-    from talentflow.world import generate_world
+    from talentflow_demo.world import generate_world
 
     out = tmp_path_factory.mktemp("world")
     generate_world(out, seed=11, candidates=120, employees=80, years=2, recordings=0)
@@ -76,7 +76,7 @@ def test_warehouse_build_runs_every_model_and_test(synced, run_dag, tf_runtime):
 def test_incremental_rebuild_keeps_facts(synced, run_dag, tf_runtime):
     n = _one(tf_runtime, "SELECT count(*) FROM marts.fct_attendance")
     assert n == _one(tf_runtime, "SELECT count(*) FROM raw.hris_attendance")
-    from talentflow import dbt
+    from talentflow.warehouse_build import dbt_project as dbt
 
     dbt.run(["run", "--select", "fct_attendance"], tf_runtime)  # nothing new: incremental no-op
     assert _one(tf_runtime, "SELECT count(*) FROM marts.fct_attendance") == n

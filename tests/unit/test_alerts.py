@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from talentflow import alerts
-from talentflow.config import Settings
+from talentflow.core import notifications as alerts
+from talentflow.core.config import Settings
 
 
 @pytest.fixture

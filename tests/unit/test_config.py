@@ -1,7 +1,7 @@
 import pytest
 
-from talentflow import config
-from talentflow.config import ConfigError, Settings
+from talentflow.core import config
+from talentflow.core.config import ConfigError, Settings
 
 
 def test_embedded_defaults(monkeypatch, tmp_path):
@@ -54,7 +54,7 @@ def test_configured_model_path_wins(monkeypatch):
 @pytest.mark.parametrize(("variable", "value", "load"), [
     ("TALENTFLOW_ATTRITION_HORIZON_MONTHS", "0", "talentflow.attrition.settings:get_attrition_settings"),
     ("TALENTFLOW_RETRAIN_MIN_HIRES", "many", "talentflow.retraining.settings:get_retraining_settings"),
-    ("TALENTFLOW_QUARANTINE_RETENTION_DAYS", "-1", "talentflow.config:get_settings"),
+    ("TALENTFLOW_QUARANTINE_RETENTION_DAYS", "-1", "talentflow.core.config:get_settings"),
 ])
 def test_every_settings_group_names_the_bad_variable(monkeypatch, variable, value, load):
     import importlib

@@ -12,7 +12,7 @@ DAG_FILES = sorted(p for p in DAGS_DIR.glob("*.py") if not p.name.startswith("_"
 
 @pytest.fixture(scope="module")
 def bag(tf_runtime):  # Cosmos keeps its dbt-ls cache in Airflow Variables: needs the metadata DB
-    from talentflow import dagrun
+    from talentflow.core import dagrun
 
     return dagrun.dagbag(str(DAGS_DIR))
 
@@ -30,7 +30,7 @@ def test_one_dag_per_file_named_after_it(bag):
 
 
 def test_docs_owner_tags_retries_and_failure_alerts(bag):
-    from talentflow.alerts import notify_failure
+    from talentflow.core.notifications import notify_failure
 
     for dag_id, dag in bag.dags.items():
         assert dag.doc_md and len(dag.doc_md.strip()) > 80, f"{dag_id}: doc_md says what it reads/writes"

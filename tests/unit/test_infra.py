@@ -21,7 +21,7 @@ INFRA = ROOT / "infra"
 COMPOSE_FILE = INFRA / "docker-compose.yml"
 ENV_EXAMPLE = INFRA / ".env.example"
 INIT_SCRIPT = INFRA / "postgres" / "init" / "00-databases.sh"
-WAREHOUSE_SQL = "plugins/talentflow/sql/warehouse.sql"
+WAREHOUSE_SQL = "plugins/talentflow/core/sql/warehouse.sql"
 
 AIRFLOW_SERVICES = {
     "airflow-api-server": ["airflow", "api-server"],

@@ -14,7 +14,7 @@
 #   2. database `airflow` owned by `airflow`; database `warehouse` (created by the image from
 #      POSTGRES_DB) handed to `talentflow`; nobody else may connect to either;
 #   3. schemas, grants and audit tables from the single source of truth,
-#      plugins/talentflow/sql/warehouse.sql (mounted read-only at $WAREHOUSE_SQL), applied as
+#      plugins/talentflow/core/sql/warehouse.sql (mounted read-only at $WAREHOUSE_SQL), applied as
 #      `talentflow` so that the platform can re-apply it later (`talentflow up`);
 #   4. passwords for every login role from the PG_*_PASSWORD variables, hashed as SCRAM-SHA-256.
 set -euo pipefail
@@ -27,7 +27,7 @@ PASSWORD_VARS=(PG_AIRFLOW_PASSWORD PG_TALENTFLOW_PASSWORD PG_LOADER_PASSWORD PG_
 fail() { echo "00-databases.sh: $*" >&2; exit 1; }
 
 [[ -r $WAREHOUSE_SQL ]] ||
-  fail "$WAREHOUSE_SQL is missing: mount plugins/talentflow/sql/warehouse.sql there (read-only)"
+  fail "$WAREHOUSE_SQL is missing: mount plugins/talentflow/core/sql/warehouse.sql there (read-only)"
 for var in "${PASSWORD_VARS[@]}"; do
   value=${!var:-}
   [[ -n $value ]] || fail "$var is empty: set it in infra/.env (see infra/.env.example)"

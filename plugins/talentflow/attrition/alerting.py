@@ -24,11 +24,11 @@ from pathlib import Path
 import pandas as pd
 import requests
 
-from talentflow import storage, warehouse
-from talentflow.alerts import Message, webhook_payload
 from talentflow.attrition.settings import AttritionSettings, get_attrition_settings
-from talentflow.attrition.tables import ALERTS_SENT, SCORES
-from talentflow.config import Settings, get_settings
+from talentflow.core import storage, warehouse
+from talentflow.core.config import Settings, get_settings
+from talentflow.core.notifications import Message, webhook_payload
+from talentflow.core.tables.attrition import ALERTS_SENT, SCORES
 
 log = logging.getLogger(__name__)
 CHANNELS = ("email", "slack", "wecom", "dingtalk")
@@ -38,9 +38,9 @@ _LOCK_ID = 0x7A1E47F12  # one alert sender at a time (a second run waits for not
 
 
 def default_partners_path() -> Path:
-    from talentflow.dbt import PROJECT_DIR
+    from talentflow.warehouse_build.dbt_project import project_dir
 
-    return PROJECT_DIR / "seeds" / "hr_business_partners.csv"
+    return project_dir() / "seeds" / "hr_business_partners.csv"
 
 
 # ---- who gets what ----------------------------------------------------------------------------

@@ -20,7 +20,6 @@ import pandas as pd
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from talentflow import storage, warehouse
 from talentflow.attrition import features
 from talentflow.attrition.model import (
     MODEL_NAME,
@@ -33,8 +32,9 @@ from talentflow.attrition.model import (
 )
 from talentflow.attrition.rules import RuleSet, evaluate, load_rules
 from talentflow.attrition.settings import AttritionSettings, get_attrition_settings
-from talentflow.attrition.tables import EVALUATIONS
-from talentflow.config import Settings, get_settings
+from talentflow.core import storage, warehouse
+from talentflow.core.config import Settings, get_settings
+from talentflow.core.tables.attrition import EVALUATIONS
 
 log = logging.getLogger(__name__)
 MODELS_PREFIX = "models/attrition"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from talentflow.attrition.model import FeatureSpec
-from talentflow.hris.entities import ENTITIES
+from talentflow.core.tables.hris import ENTITIES
 from talentflow.hris.load import resolve_files
 from talentflow.hris.mapping import Mapping, apply_mapping, load_mapping, read_source
 

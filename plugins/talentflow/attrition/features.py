@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from talentflow import warehouse
+from talentflow.core import warehouse
 
 NUMERIC = (
     "tenure_years",

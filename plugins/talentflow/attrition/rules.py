@@ -27,9 +27,9 @@ KNOWN_COLUMNS = frozenset((*FEATURES, *EXTRA))
 
 
 def default_rules_path() -> Path:
-    from talentflow.dbt import PROJECT_DIR
+    from talentflow.warehouse_build.dbt_project import project_dir
 
-    return PROJECT_DIR / "seeds" / "attrition_rules.csv"
+    return project_dir() / "seeds" / "attrition_rules.csv"
 
 
 @dataclass(frozen=True)

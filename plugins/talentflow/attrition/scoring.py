@@ -9,13 +9,13 @@ from datetime import date
 
 import pandas as pd
 
-from talentflow import recommendations, storage, warehouse
 from talentflow.attrition import features
 from talentflow.attrition.model import Scorer
 from talentflow.attrition.settings import AttritionSettings, get_attrition_settings
-from talentflow.attrition.tables import SCORES
-from talentflow.config import Settings, get_settings
-from talentflow.interview_tables import RECOMMENDATIONS
+from talentflow.core import recommendations, storage, warehouse
+from talentflow.core.config import Settings, get_settings
+from talentflow.core.tables.attrition import SCORES
+from talentflow.core.tables.platform import RECOMMENDATIONS
 
 BANDS = ("low", "medium", "high")
 RECOMMENDATION_KIND = "attrition_risk"

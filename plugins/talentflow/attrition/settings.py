@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from talentflow.config import load_settings
+from talentflow.core.config import load_settings
 
 
 class AttritionSettings(BaseSettings):

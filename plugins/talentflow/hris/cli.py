@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from talentflow.cliutil import JsonOption, emit, run_guarded
+from talentflow.core.cliutil import JsonOption, emit, run_guarded
 
 app = typer.Typer(no_args_is_help=True)
 

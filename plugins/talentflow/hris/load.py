@@ -10,24 +10,24 @@ from __future__ import annotations
 
 import fnmatch
 import logging
-import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from talentflow import quality, warehouse
-from talentflow.config import Settings, get_settings
-from talentflow.hris.entities import ENTITIES
+from talentflow.core import quality, warehouse
+from talentflow.core.config import Settings, get_settings
+from talentflow.core.tables.hris import ENTITIES
+from talentflow.core.warehouse import IngestError
 from talentflow.hris.mapping import Mapping, apply_mapping, load_mapping, read_source
-from talentflow.warehouse import IngestError
 
 log = logging.getLogger(__name__)
 SOURCE = "hris"
 CHUNK_ROWS = 250_000
-REPO_ROOT = Path(__file__).resolve().parents[3]
-# The mapping the archive_sync DAG uses unless told otherwise (the synthetic world's HRIS).
-DEFAULT_MAPPING = Path(os.environ.get("TALENTFLOW_HRIS_MAPPING",
-                                      REPO_ROOT / "sample_data" / "mappings" / "larkspur_hris.yaml"))
+
+
+def configured_mapping(settings: Settings | None = None) -> Path:
+    """The mapping file archive_sync applies unless a run names another (TALENTFLOW_HRIS_MAPPING)."""
+    return (settings or get_settings()).hris_mapping
 
 
 @dataclass

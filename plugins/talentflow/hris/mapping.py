@@ -28,7 +28,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from talentflow.hris.entities import ENTITIES, Entity
+from talentflow.core.tables.hris import ENTITIES, Entity
 
 TRUE_VALUES = {"1", "true", "t", "yes", "y"}
 FALSE_VALUES = {"0", "false", "f", "no", "n"}

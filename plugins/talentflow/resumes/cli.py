@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from talentflow.cliutil import JsonOption, UserError, emit, fail, run_guarded
+from talentflow.core.cliutil import JsonOption, UserError, emit, fail, run_guarded
 
 app = typer.Typer(no_args_is_help=True)
 

@@ -82,7 +82,7 @@ def match_requisitions(
     resume_vectors: np.ndarray | None = None,
 ) -> list[Match]:
     """A :class:`Match` for every resume × open requisition, resumes and requisitions embedded in
-    batches with one embedder (load it once per batch with ``talentflow.embeddings.get_embedder()``).
+    batches with one embedder (load it once per batch with ``talentflow.core.models.get_embedder()``).
 
     ``candidate_keys`` maps ``text_sha256`` to the candidate key from identity resolution;
     ``resume_vectors`` are :func:`embed_resumes` results already computed for the same resumes.

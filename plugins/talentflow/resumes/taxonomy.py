@@ -1,5 +1,5 @@
 """The skills taxonomy: canonical skills with synonyms ("JS" → JavaScript, "k8s" → Kubernetes),
-certifications and spoken languages, shipped as ``talentflow/data/skills.yaml``.
+certifications and spoken languages, shipped as ``talentflow/resumes/data/skills.yaml``.
 
 Operators extend it without editing the shipped file: ``TALENTFLOW_SKILLS_TAXONOMY`` names one or
 more YAML files of the same shape (separated by ``:``), or pass ``extra_paths`` to
@@ -20,7 +20,7 @@ import yaml
 from talentflow.resumes.normalize import fold
 
 ENV_VAR = "TALENTFLOW_SKILLS_TAXONOMY"
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "skills.yaml"
+BUNDLED = Path(__file__).resolve().parent / "data" / "skills.yaml"
 MAX_NGRAM = 6
 
 # Tokens keep the characters that make "C++", "C#", ".NET", "Node.js" what they are; hyphens,
@@ -162,7 +162,9 @@ class Taxonomy:
 def taxonomy_paths(extra_paths: Sequence[str | Path] = ()) -> list[Path]:
     """The bundled file, then files from TALENTFLOW_SKILLS_TAXONOMY, then ``extra_paths``."""
     paths = [BUNDLED]
-    env = os.environ.get(ENV_VAR, "").strip()
+    from talentflow.core.config import get_settings
+
+    env = get_settings().skills_taxonomy.strip()
     if env:
         paths += [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
     paths += [Path(p) for p in extra_paths]

@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 import numpy as np
 
 from scoring_tasks.model_version import ScoringModelVersion
-from talentflow import warehouse
-from talentflow.config import Settings, get_settings
-from talentflow.interview_tables import COMPETENCY_SCORES
+from talentflow.core import warehouse
+from talentflow.core.config import Settings, get_settings
+from talentflow.core.tables.interviews import COMPETENCY_SCORES
+from talentflow.core.tables.retraining import RESCORES
 from talentflow.retraining import registry
-from talentflow.retraining.tables import RESCORES
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,7 @@ def _rescored(conn, tasks: list[dict], target: ScoringModelVersion, run_id: str,
         return [], []
     from scoring_tasks.rubric import get_rubric
     from scoring_tasks.score import Answer, Scorer
+    from talentflow.core.models import get_embedder
 
     answers = warehouse.fetch_all(conn, """
         SELECT task_id, question_id, competency, question, transcript FROM raw.interview_answers
@@ -138,7 +139,7 @@ def _rescored(conn, tasks: list[dict], target: ScoringModelVersion, run_id: str,
             log.warning("task %s has no stored answers in raw.interview_answers: not re-scored", t["task_id"])
     score_rows, rescore_rows = [], []
     for rubric_id, group in by_rubric.items():
-        scorer = Scorer(get_rubric(rubric_id), target)
+        scorer = Scorer(get_rubric(rubric_id), target, embedder=get_embedder())
         results = scorer.score_interviews([by_task[t["task_id"]] for t in group])
         for t, res in zip(group, results, strict=True):
             for c in res.competencies:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from talentflow.cliutil import JsonOption, emit, run_guarded
+from talentflow.core.cliutil import JsonOption, emit, run_guarded
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Scoring-model versions: list, approve, reject, roll back, backfill.")

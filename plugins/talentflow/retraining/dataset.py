@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from scoring_tasks.model_version import ScoringModelVersion
-from talentflow.config import Settings, get_settings
+from talentflow.core.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 CRITERIA = ("rating_6m", "rating_12m")
@@ -135,7 +135,7 @@ _DEMOGRAPHICS_SQL = "SELECT candidate_id, lower(sex) AS sex, lower(ethnicity) AS
 def load_from_warehouse(settings: Settings | None = None) -> HiringData:
     import psycopg
 
-    from talentflow import warehouse
+    from talentflow.core import warehouse
 
     settings = settings or get_settings()
     with warehouse.connect(settings) as conn:

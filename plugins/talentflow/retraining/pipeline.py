@@ -21,12 +21,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from talentflow import alerts, warehouse
-from talentflow.config import Settings, get_settings
+from talentflow.core import notifications as alerts
+from talentflow.core import warehouse
+from talentflow.core.config import Settings, get_settings
+from talentflow.core.tables.retraining import VALIDITY
 from talentflow.retraining import backfill as backfill_mod
 from talentflow.retraining import dataset, guard, registry, reweight, validity
 from talentflow.retraining.settings import get_retraining_settings
-from talentflow.retraining.tables import VALIDITY
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ import psycopg
 import yaml
 
 from scoring_tasks.model_version import ScoringModelVersion, load_model_version
-from talentflow import storage, warehouse
-from talentflow.config import Settings, get_settings
-from talentflow.retraining.tables import ACTIVATIONS, APPROVALS, AUDIT_TABLES, VERSIONS
+from talentflow.core import storage, warehouse
+from talentflow.core.config import Settings, get_settings
+from talentflow.core.tables.retraining import ACTIVATIONS, APPROVALS, AUDIT_TABLES, VERSIONS
 
 log = logging.getLogger(__name__)
 ARTIFACT_PREFIX = "models/scoring"

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from talentflow.config import ConfigError, load_settings
+from talentflow.core.config import ConfigError, load_settings
 
 Criterion = Literal["mean", "rating_6m", "rating_12m"]
 

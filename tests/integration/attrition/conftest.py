@@ -115,8 +115,8 @@ def receivers():
 
 def _clean(settings) -> None:
     """Empty what this package loads, so neither it nor the modules after it see another world."""
-    from talentflow import storage, warehouse
-    from talentflow.attrition.tables import TABLES
+    from talentflow.core import storage, warehouse
+    from talentflow.core.tables.attrition import TABLES
 
     with warehouse.connect(settings) as conn:
         tables = [r[0] for r in conn.execute(
@@ -138,9 +138,11 @@ def _clean(settings) -> None:
 @pytest.fixture(scope="session")
 def attrition_world(tmp_path_factory, tf_runtime, run_dag):
     """(world folder, settings) after archive_sync and a full dbt build."""
-    from talentflow import dbt, raw_tables
-    from talentflow.delivery import deliver_world
-    from talentflow.world import generate_world
+    from talentflow_demo.delivery import deliver_world
+    from talentflow_demo.world import generate_world
+
+    from talentflow.core import tables as raw_tables
+    from talentflow.warehouse_build import dbt_project as dbt
 
     _clean(tf_runtime)
     out = tmp_path_factory.mktemp("attrition-world")
@@ -166,7 +168,7 @@ def first_run(attrition_world, receivers, run_dag):
 
 
 def query(settings, sql: str, params=None) -> list[dict]:
-    from talentflow import warehouse
+    from talentflow.core import warehouse
 
     with warehouse.connect(settings) as conn:
         return warehouse.fetch_all(conn, sql, params)

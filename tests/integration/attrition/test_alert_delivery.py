@@ -10,11 +10,11 @@ from datetime import date
 
 import pytest
 
-from talentflow import warehouse
 from talentflow.attrition import alerting
 from talentflow.attrition.settings import AttritionSettings
-from talentflow.attrition.tables import SCORES
-from talentflow.config import get_settings
+from talentflow.core import warehouse
+from talentflow.core.config import get_settings
+from talentflow.core.tables.attrition import SCORES
 from tests.integration.attrition.conftest import query
 
 DAYS = [date(2099, 1, d) for d in range(1, 6)]

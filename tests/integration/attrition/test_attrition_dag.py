@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from talentflow import storage
+from talentflow.core import storage
 from tests.integration.attrition.conftest import query
 
 
@@ -52,7 +52,7 @@ def test_every_current_employee_is_scored_once_for_the_day(first_run, attrition_
 
 
 def test_bi_reads_risk_by_department_from_the_documented_mart(first_run, attrition_world):
-    from talentflow import warehouse
+    from talentflow.core import warehouse
 
     _, settings = attrition_world
     with warehouse.connect(settings, role="bi_reader") as conn:

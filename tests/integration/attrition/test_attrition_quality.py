@@ -22,12 +22,12 @@ import math
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
+from talentflow_demo.world.oracle import HazardOracle
 
-from talentflow import warehouse
 from talentflow.attrition import features
 from talentflow.attrition.evaluate import top_fraction_share
 from talentflow.attrition.settings import AttritionSettings
-from talentflow.world.oracle import HazardOracle
+from talentflow.core import warehouse
 from tests.integration.attrition.conftest import query
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from talentflow import storage
+from talentflow.core import storage
 from tests.integration.attrition.conftest import query
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from talentflow import warehouse
+from talentflow.core import warehouse
 from talentflow.hris.load import ensure_tables, load_export
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "hris"

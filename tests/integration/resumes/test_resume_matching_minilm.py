@@ -38,7 +38,7 @@ REQS = [
 
 @pytest.fixture(scope="module")
 def embedder():
-    from talentflow.embeddings import get_embedder
+    from talentflow.core.models import get_embedder
 
     try:
         return get_embedder()

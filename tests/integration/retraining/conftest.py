@@ -8,9 +8,9 @@ import pytest
 @pytest.fixture(scope="module")
 def fresh_registry(tf_runtime):
     """An empty scoring-model registry (the session's warehouse is shared between test modules)."""
-    from talentflow import storage, warehouse
+    from talentflow.core import storage, warehouse
+    from talentflow.core.tables.retraining import AUDIT_TABLES
     from talentflow.retraining import registry
-    from talentflow.retraining.tables import AUDIT_TABLES
 
     with warehouse.connect(tf_runtime) as conn:
         registry.ensure_registry(conn)

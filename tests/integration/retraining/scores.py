@@ -3,7 +3,7 @@
 Until that DAG is wired into these tests, they produce the scores themselves: simulated from the
 world's truth (fast, for every interview) or from the real ``Scorer`` on the transcripts (batched:
 one Scorer per rubric, ``score_interviews`` on all of its interviews; ~1.5 s per interview on a
-shared 2-core machine, so only for a sample). Rows follow ``talentflow.interview_tables``.
+shared 2-core machine, so only for a sample). Rows follow ``talentflow.core.tables.interviews``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from scoring_tasks.model_version import ScoringModelVersion, load_model_version
-from talentflow import warehouse
-from talentflow.interview_tables import ANSWERS, COMPETENCY_SCORES, RESULTS
+from talentflow.core import warehouse
+from talentflow.core.tables.interviews import ANSWERS, COMPETENCY_SCORES, RESULTS
 from talentflow.retraining.backfill import combine
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from talentflow_demo.delivery import deliver_world
 from typer.testing import CliRunner
 
-from talentflow import dbt, storage, warehouse
 from talentflow.cli import app
-from talentflow.delivery import deliver_world
+from talentflow.core import storage, warehouse
 from talentflow.retraining import backfill, registry
 from talentflow.retraining.dataset import load_from_warehouse
+from talentflow.warehouse_build import dbt_project as dbt
 
 from . import scores
 from .world_data import ratings, simulated_scores
@@ -30,7 +31,7 @@ REAL_SCORER_SAMPLE = 8
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    from talentflow.world import generate_world
+    from talentflow_demo.world import generate_world
 
     out = tmp_path_factory.mktemp("demo-world")
     generate_world(out, seed=7, candidates=300, employees=200, years=3, recordings=0)
@@ -129,7 +130,7 @@ def test_approval_then_the_next_run_promotes_and_scoring_uses_it(loaded, run_dag
     assert result.task_states["wait_for_approval"] == "success"
     assert result.xcoms["promote"] == {"version": version, "previous_version": DEFAULT, "approved_by": "alice"}
     assert registry.active_version(settings).competency_weights == loaded["state"]["weights"]
-    from talentflow.interview_scoring import active_model_version
+    from talentflow.interviews.scoring import active_model_version
 
     assert active_model_version(settings).version == version  # what the scoring DAG will score with
     assert _one(settings, "SELECT count(*) FROM audit.scoring_model_approvals WHERE version = %s AND decided_by ="

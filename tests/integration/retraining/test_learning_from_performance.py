@@ -24,7 +24,7 @@ BIG_FAMILIES = 100  # families with at least this many rated hires must move tow
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    from talentflow.world import generate_world
+    from talentflow_demo.world import generate_world
 
     out = tmp_path_factory.mktemp("biased-world")
     generate_world(out, seed=21, candidates=6000, employees=2500, years=3, recordings=0, attendance="weekly",
@@ -38,7 +38,7 @@ def data(world):
 
 
 def test_active_version_falls_back_to_the_shipped_default(fresh_registry):
-    from talentflow import warehouse
+    from talentflow.core import warehouse
 
     settings = fresh_registry
     assert registry.active_version(settings) == load_model_version()  # empty registry

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scoring_tasks.cli import app
+from talentflow.interviews.cli import app
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

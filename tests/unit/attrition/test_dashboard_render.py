@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from talentflow.dashboard import DashboardData, render
+from talentflow.attrition.dashboard import DashboardData, render
 
 
 def test_sections_with_data_get_inline_svg_charts_and_no_external_resources():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from talentflow.hris.entities import ENTITIES
+from talentflow.core.tables.hris import ENTITIES
 from talentflow.hris.mapping import Mapping, apply_mapping, load_mapping, read_source
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "hris"

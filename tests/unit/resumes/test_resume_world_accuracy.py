@@ -17,7 +17,7 @@ from talentflow.resumes.extract import UnreadableResume
 from talentflow.resumes.parse import parse_resume
 
 try:
-    from talentflow.world import generate_world
+    from talentflow_demo.world import generate_world
 except ImportError:  # the generator lands separately
     generate_world = None
 
@@ -38,7 +38,7 @@ FLOORS = {
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     if generate_world is None:
-        pytest.skip("talentflow.world.generate_world not available yet")
+        pytest.skip("talentflow_demo.world.generate_world not available yet")
     out = tmp_path_factory.mktemp("world")
     generate_world(out, seed=23, candidates=150, employees=20, years=1, recordings=0)
     return out

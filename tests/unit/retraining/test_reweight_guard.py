@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from scoring_tasks.model_version import load_model_version
-from talentflow.config import ConfigError
+from talentflow.core.config import ConfigError
 from talentflow.retraining import guard, reweight
 from talentflow.retraining.dataset import HiringData, family_competencies
 from talentflow.retraining.settings import RetrainingSettings, get_retraining_settings

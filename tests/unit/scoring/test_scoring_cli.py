@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from scoring_tasks.cli import app
+from talentflow.interviews.cli import app
 
 runner = CliRunner()
 

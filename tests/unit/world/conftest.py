@@ -9,8 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
-
-from talentflow.world import WorldParams, generate_world
+from talentflow_demo.world import WorldParams, generate_world
 
 BIAS = {"attribute": "sex", "group": "female", "size": 0.8}
 

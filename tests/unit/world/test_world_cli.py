@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
+from talentflow_demo.world.cli import app, parse_bias
 from typer.testing import CliRunner
-
-from talentflow.world.cli import app, parse_bias
 
 runner = CliRunner()
 

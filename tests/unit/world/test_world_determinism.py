@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from talentflow.world import generate_world
-from talentflow.world.audio import espeak_binary
+from talentflow_demo.world import generate_world
+from talentflow_demo.world.audio import espeak_binary
 
 SIZES = {"candidates": 80, "employees": 60, "years": 2, "recordings": 16}
 
@@ -27,7 +26,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 def test_same_seed_gives_byte_identical_tree(small_world, tmp_path):
     """Generated again in another process with another hash seed: nothing may depend on either."""
     again = tmp_path / "again"
-    code = f"from talentflow.world import generate_world; generate_world({str(again)!r}, seed=3, use_espeak=False, **{SIZES!r})"
+    code = f"from talentflow_demo.world import generate_world; generate_world({str(again)!r}, seed=3, use_espeak=False, **{SIZES!r})"
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONHASHSEED": "12345"})
     first, second = tree_digest(small_world.root), tree_digest(again)
     assert first.keys() == second.keys()

@@ -10,10 +10,10 @@ from datetime import date
 import docx
 import pdfplumber
 import pytest
+from talentflow_demo.world import generate_world
+from talentflow_demo.world.params import JOB_FAMILIES, family_competencies
 
-from talentflow.cliutil import UserError
-from talentflow.world import generate_world
-from talentflow.world.params import JOB_FAMILIES, family_competencies
+from talentflow.core.cliutil import UserError
 
 REQUISITION_KEYS = {
     "requisition_id",

