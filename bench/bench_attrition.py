@@ -47,24 +47,36 @@ def one_world(seed: int, employees: int, years: int, candidates: int) -> dict:
     started = time.perf_counter()
     try:
         world = settings.home_dir / "world"
-        generate_world(world, seed=seed, candidates=candidates, employees=employees, years=years, recordings=0)
+        generate_world(
+            world, seed=seed, candidates=candidates, employees=employees, years=years, recordings=0
+        )
         raw_tables.ensure_all(settings)
         load_export(world / "hris", MAPPING, settings=settings)
         dbt.run(["build", "--quiet"], settings)
         with warehouse.connect(settings) as conn:
             outcome = evaluate_held_out(conn)
             rows = features.landmark_rows(conn, outcome.split.held_out, outcome.scorer.horizon_months)
-            keys = {r["employee_key"]: r["employee_id"] for r in warehouse.fetch_all(
-                conn, "SELECT employee_key, employee_id FROM restricted.employee_key_map")}
+            keys = {
+                r["employee_key"]: r["employee_id"]
+                for r in warehouse.fetch_all(
+                    conn, "SELECT employee_key, employee_id FROM restricted.employee_key_map"
+                )
+            }
         y = rows[features.LABEL].to_numpy()
         oracle = roc_auc_score(y, HazardOracle(world).score(rows, keys)) if 0 < y.sum() < len(y) else None
         summary = outcome.summary()
-        return {"seed": seed, "rules_auc": summary["rules_auc"], "model_auc": summary["model_auc"],
-                "oracle_auc": round(oracle, 4) if oracle is not None else None, "used": summary["used"],
-                "held_out_rows": summary["held_out_rows"], "held_out_leavers": summary["held_out_positives"],
-                "model_precision_at_top_decile": summary["model_precision_at_top_decile"],
-                "rules_precision_at_top_decile": summary["rules_precision_at_top_decile"],
-                "seconds": round(time.perf_counter() - started, 1)}
+        return {
+            "seed": seed,
+            "rules_auc": summary["rules_auc"],
+            "model_auc": summary["model_auc"],
+            "oracle_auc": round(oracle, 4) if oracle is not None else None,
+            "used": summary["used"],
+            "held_out_rows": summary["held_out_rows"],
+            "held_out_leavers": summary["held_out_positives"],
+            "model_precision_at_top_decile": summary["model_precision_at_top_decile"],
+            "rules_precision_at_top_decile": summary["rules_precision_at_top_decile"],
+            "seconds": round(time.perf_counter() - started, 1),
+        }
     finally:
         runtime.down(settings)
 
@@ -80,10 +92,15 @@ def summarise(worlds: list[dict]) -> dict:
         values = [w[key] for w in paired if w[key] is not None]
         return round(sum(values) / len(values), 4) if values else None
 
-    return {"worlds": n, "model_wins": sum(d > 0 for d in diffs), "mean_model_auc": avg("model_auc"),
-            "mean_rules_auc": avg("rules_auc"), "mean_oracle_auc": avg("oracle_auc"),
-            "mean_difference": round(mean, 4) if mean is not None else None,
-            "paired_t": round(mean / (sd / math.sqrt(n)), 2) if sd else None}
+    return {
+        "worlds": n,
+        "model_wins": sum(d > 0 for d in diffs),
+        "mean_model_auc": avg("model_auc"),
+        "mean_rules_auc": avg("rules_auc"),
+        "mean_oracle_auc": avg("oracle_auc"),
+        "mean_difference": round(mean, 4) if mean is not None else None,
+        "paired_t": round(mean / (sd / math.sqrt(n)), 2) if sd else None,
+    }
 
 
 def main() -> None:
@@ -108,10 +125,25 @@ def main() -> None:
         for var in ("AIRFLOW_HOME", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CORE__DAGS_FOLDER"):
             env.pop(var, None)
         try:
-            out = subprocess.run([sys.executable, "-m", "bench.bench_attrition", "--one", str(seed),
-                                  "--employees", str(args.employees), "--years", str(args.years),
-                                  "--candidates", str(args.candidates)],
-                                 capture_output=True, text=True, env=env, check=False)
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.bench_attrition",
+                    "--one",
+                    str(seed),
+                    "--employees",
+                    str(args.employees),
+                    "--years",
+                    str(args.years),
+                    "--candidates",
+                    str(args.candidates),
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
         finally:
             shutil.rmtree(home, ignore_errors=True)
         if out.returncode != 0:
@@ -119,11 +151,20 @@ def main() -> None:
             continue
         world = json.loads(out.stdout.strip().splitlines()[-1])
         worlds.append(world)
-        print(f"[{i}/{len(seeds)}] seed {seed}: model {world['model_auc']}, rules {world['rules_auc']}, "
-              f"oracle {world['oracle_auc']} ({world['held_out_leavers']} leavers in {world['held_out_rows']} "
-              f"rows; {world['used']} used; {world['seconds']} s)", flush=True)
-    report = {"employees": args.employees, "years": args.years, "candidates": args.candidates, "horizon_months": 6, "summary": summarise(worlds),
-              "worlds": worlds}
+        print(
+            f"[{i}/{len(seeds)}] seed {seed}: model {world['model_auc']}, rules {world['rules_auc']}, "
+            f"oracle {world['oracle_auc']} ({world['held_out_leavers']} leavers in {world['held_out_rows']} "
+            f"rows; {world['used']} used; {world['seconds']} s)",
+            flush=True,
+        )
+    report = {
+        "employees": args.employees,
+        "years": args.years,
+        "candidates": args.candidates,
+        "horizon_months": 6,
+        "summary": summarise(worlds),
+        "worlds": worlds,
+    }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"attrition-{args.employees}x{args.candidates}.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report["summary"], indent=2))

@@ -48,13 +48,18 @@ def main() -> None:
     started = time.perf_counter()
     totals: dict[str, int] = {}
     for i in range(0, len(keys), args.batch):
-        counts = resume_ingestion.process_batch(keys[i:i + args.batch], "bench", settings=settings)
+        counts = resume_ingestion.process_batch(keys[i : i + args.batch], "bench", settings=settings)
         for k, v in counts.items():
             totals[k] = totals.get(k, 0) + v
     seconds = time.perf_counter() - started
-    report = {"resumes": len(keys), "batch": args.batch, "seconds": round(seconds, 1),
-              "resumes_per_s": round(len(keys) / seconds, 1), **totals,
-              "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    report = {
+        "resumes": len(keys),
+        "batch": args.batch,
+        "seconds": round(seconds, 1),
+        "resumes_per_s": round(len(keys) / seconds, 1),
+        **totals,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "resume_pipeline.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))

@@ -53,8 +53,15 @@ def main() -> None:
 
     world = args.world or settings.home_dir / "bench" / f"world-{args.employees}"
     if not (world / "hris" / "employees.csv").exists():
-        _, secs = _timed(generate_world, world, seed=7, candidates=1000, employees=args.employees,
-                         years=args.years, recordings=0)
+        _, secs = _timed(
+            generate_world,
+            world,
+            seed=7,
+            candidates=1000,
+            employees=args.employees,
+            years=args.years,
+            recordings=0,
+        )
         report["generate_s"] = round(secs, 1)
     mapping_path = Path(__file__).resolve().parents[1] / "sample_data" / "mappings" / "larkspur_hris.yaml"
     mapping = load_mapping(mapping_path)
@@ -63,8 +70,12 @@ def main() -> None:
     em = mapping.entities["attendance"]
     chunk = next(iter(read_source(world / "hris" / em.file, em, chunksize=args.compare_rows)))
     frame, _ = apply_mapping(chunk, ENTITIES["attendance"], em, mapping, em.file)
-    spec = warehouse.TableSpec("raw", "bench_attendance_copy", ENTITIES["attendance"].raw_spec().columns,
-                               ["employee_id", "work_date"])
+    spec = warehouse.TableSpec(
+        "raw",
+        "bench_attendance_copy",
+        ENTITIES["attendance"].raw_spec().columns,
+        ["employee_id", "work_date"],
+    )
     with warehouse.connect(settings) as conn:
         conn.execute("DROP TABLE IF EXISTS raw.bench_attendance_copy, raw.bench_attendance_to_sql")
     with warehouse.connect(settings) as conn:
@@ -72,17 +83,29 @@ def main() -> None:
     with warehouse.connect(settings) as conn:
         _, reload_s = _timed(warehouse.upsert, conn, spec, frame)
     engine = create_engine(settings.warehouse_dsn.replace("postgresql://", "postgresql+psycopg://", 1))
-    _, to_sql_s = _timed(frame.to_sql, "bench_attendance_to_sql", engine, schema="raw", index=False,
-                         chunksize=10_000)
-    _, to_sql_multi_s = _timed(frame.to_sql, "bench_attendance_to_sql", engine, schema="raw", index=False,
-                               if_exists="replace", chunksize=1_000, method="multi")
+    _, to_sql_s = _timed(
+        frame.to_sql, "bench_attendance_to_sql", engine, schema="raw", index=False, chunksize=10_000
+    )
+    _, to_sql_multi_s = _timed(
+        frame.to_sql,
+        "bench_attendance_to_sql",
+        engine,
+        schema="raw",
+        index=False,
+        if_exists="replace",
+        chunksize=1_000,
+        method="multi",
+    )
     n = len(frame)
     report["copy_vs_to_sql"] = {
         "rows": n,
-        "copy_upsert_s": round(copy_s, 2), "copy_upsert_rows_per_s": round(n / copy_s),
+        "copy_upsert_s": round(copy_s, 2),
+        "copy_upsert_rows_per_s": round(n / copy_s),
         "copy_reload_unchanged_s": round(reload_s, 2),
-        "to_sql_s": round(to_sql_s, 2), "to_sql_rows_per_s": round(n / to_sql_s),
-        "to_sql_multi_s": round(to_sql_multi_s, 2), "to_sql_multi_rows_per_s": round(n / to_sql_multi_s),
+        "to_sql_s": round(to_sql_s, 2),
+        "to_sql_rows_per_s": round(n / to_sql_s),
+        "to_sql_multi_s": round(to_sql_multi_s, 2),
+        "to_sql_multi_rows_per_s": round(n / to_sql_multi_s),
         "speedup_vs_to_sql": round(to_sql_s / copy_s, 1),
     }
     print(json.dumps(report["copy_vs_to_sql"], indent=2), flush=True)
@@ -90,8 +113,12 @@ def main() -> None:
     # 2. The whole export through the mapping loader.
     summary, load_s = _timed(load_export, world / "hris", mapping, settings=settings, progress=True)
     rows = sum(e.rows_read for e in summary.entities.values())
-    report["hris_load"] = {"rows": rows, "seconds": round(load_s, 1), "rows_per_s": round(rows / load_s),
-                           "rejected": summary.rejected}
+    report["hris_load"] = {
+        "rows": rows,
+        "seconds": round(load_s, 1),
+        "rows_per_s": round(rows / load_s),
+        "rejected": summary.rejected,
+    }
     print(json.dumps(report["hris_load"], indent=2), flush=True)
 
     # 3. dbt: from scratch, then incremental with nothing new.

@@ -18,9 +18,14 @@ from talentflow.hris import sync
     catchup=False,
     default_args=DEFAULT_ARGS,
     tags=["warehouse", "hris", "ats", "loader"],
-    params={"hris_mapping": Param("", type="string",
-                                  description="Mapping YAML of the HRIS that produced the exports "
-                                              "(empty: the TALENTFLOW_HRIS_MAPPING setting).")},
+    params={
+        "hris_mapping": Param(
+            "",
+            type="string",
+            description="Mapping YAML of the HRIS that produced the exports "
+            "(empty: the TALENTFLOW_HRIS_MAPPING setting).",
+        )
+    },
     doc_md="""
 ### Employee archive sync
 - **Reads** `incoming/hris/<export_id>/` (one file per entity, in the vendor's own shape) and
@@ -45,7 +50,8 @@ def archive_sync():
         context = get_current_context()
         mapping = context["params"]["hris_mapping"] or hris.configured_mapping()
         return sync.sync_exports(
-            "hris", lambda folder: hris.load_export(folder, mapping, run_id=context["run_id"]).to_dict())
+            "hris", lambda folder: hris.load_export(folder, mapping, run_id=context["run_id"]).to_dict()
+        )
 
     @task
     def ensure_tables() -> None:

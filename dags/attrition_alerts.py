@@ -22,7 +22,9 @@ def _run_day() -> date:
 @dag(
     dag_id="attrition_alerts",
     # Daily at 06:00 UTC, and also whenever warehouse_build refreshes the marts.
-    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 6 * * *", timezone="UTC"), assets=[assets.MARTS]),
+    schedule=AssetOrTimeSchedule(
+        timetable=CronTriggerTimetable("0 6 * * *", timezone="UTC"), assets=[assets.MARTS]
+    ),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,

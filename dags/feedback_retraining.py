@@ -11,8 +11,15 @@ from talentflow.core import assets
 from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
 from talentflow.retraining import pipeline
 
-GUARD_PARAMS = ("min_hires", "holdout_fraction", "criterion", "validity_margin", "air_threshold",
-                "air_tolerance", "min_group_size")
+GUARD_PARAMS = (
+    "min_hires",
+    "holdout_fraction",
+    "criterion",
+    "validity_margin",
+    "air_threshold",
+    "air_tolerance",
+    "min_group_size",
+)
 
 
 def _optional(kind: str, description: str) -> Param:
@@ -36,7 +43,9 @@ def _optional(kind: str, description: str) -> Param:
         "air_tolerance": _optional("number", "How much worse than active below the threshold (default 0)."),
         "min_group_size": _optional("integer", "Smallest group counted in the ratio (default 20)."),
         "approval_timeout_hours": _optional("number", "How long this run waits for approval (default 168)."),
-        "approve_version": _optional("string", "Approve this candidate version in this run (with approved_by)."),
+        "approve_version": _optional(
+            "string", "Approve this candidate version in this run (with approved_by)."
+        ),
         "approved_by": _optional("string", "Who approves approve_version."),
         "backfill_version": _optional("string", "Re-score earlier interviews under this version."),
     },
@@ -78,9 +87,13 @@ def feedback_retraining():
     @task
     def guard_candidate(proposal: dict) -> dict:
         ctx = get_current_context()
-        return pipeline.guard_and_register(proposal, ctx["run_id"], {k: ctx["params"].get(k) for k in GUARD_PARAMS})
+        return pipeline.guard_and_register(
+            proposal, ctx["run_id"], {k: ctx["params"].get(k) for k in GUARD_PARAMS}
+        )
 
-    @task.sensor(poke_interval=600, timeout=timedelta(days=8).total_seconds(), mode="reschedule", soft_fail=True)
+    @task.sensor(
+        poke_interval=600, timeout=timedelta(days=8).total_seconds(), mode="reschedule", soft_fail=True
+    )
     def wait_for_approval(registered: dict) -> PokeReturnValue:
         ctx = get_current_context()
         params, version = ctx["params"], registered["version"]

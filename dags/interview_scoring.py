@@ -18,10 +18,16 @@ from talentflow.interviews import scoring
     default_args=DEFAULT_ARGS,
     tags=["interviews", "scoring", "models"],
     params={
-        "batch_size": Param(16, type="integer", minimum=1, description="Tasks per mapped batch (one model load each)."),
+        "batch_size": Param(
+            16, type="integer", minimum=1, description="Tasks per mapped batch (one model load each)."
+        ),
         "max_tasks": Param(500, type="integer", minimum=1, description="Tasks claimed per run."),
-        "stale_after_minutes": Param(60, type="integer", minimum=1,
-                                     description="A claim older than this is considered dead and retried."),
+        "stale_after_minutes": Param(
+            60,
+            type="integer",
+            minimum=1,
+            description="A claim older than this is considered dead and retried.",
+        ),
     },
     doc_md="""
 ### Interview scoring
@@ -48,8 +54,11 @@ def interview_scoring():
         params = context["params"]
         from datetime import timedelta
 
-        claimed = scoring.claim_pending(context["run_id"], limit=params["max_tasks"],
-                                        stale_after=timedelta(minutes=params["stale_after_minutes"]))
+        claimed = scoring.claim_pending(
+            context["run_id"],
+            limit=params["max_tasks"],
+            stale_after=timedelta(minutes=params["stale_after_minutes"]),
+        )
         return scoring.batches(claimed.claimed, params["batch_size"])
 
     @task(queue="transcription", pool="default_pool", max_active_tis_per_dag=2)

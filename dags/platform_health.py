@@ -39,10 +39,10 @@ def platform_health():
 
     @task
     def validate_health(loaded: dict) -> dict:
-        report = quality.validate_table("raw.platform_health_checks", "platform_health",
-                                        run_id=get_current_context()["run_id"])
-        return {"suite": report.suite, "success": report.success, "evaluated": report.evaluated,
-                **loaded}
+        report = quality.validate_table(
+            "raw.platform_health_checks", "platform_health", run_id=get_current_context()["run_id"]
+        )
+        return {"suite": report.suite, "success": report.success, "evaluated": report.evaluated, **loaded}
 
     validate_health(record_health(probe_object_store()))
 

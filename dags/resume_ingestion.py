@@ -17,8 +17,12 @@ from talentflow.resumes import ingestion as resumes
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
     tags=["resumes", "candidates", "loader"],
-    params={"batch_size": Param(200, type="integer", minimum=1, description="Files per mapped batch."),
-            "max_bytes": Param(resumes.MAX_BYTES, type="integer", minimum=1024, description="Size limit per file.")},
+    params={
+        "batch_size": Param(200, type="integer", minimum=1, description="Files per mapped batch."),
+        "max_bytes": Param(
+            resumes.MAX_BYTES, type="integer", minimum=1024, description="Size limit per file."
+        ),
+    },
     doc_md="""
 ### Resume ingestion
 - **Reads** `incoming/resumes/*.{pdf,docx,txt,json}` and the open requisitions in `raw.ats_requisitions`.
@@ -40,7 +44,7 @@ def resume_ingestion():
     def list_batches() -> list[list[str]]:
         size = get_current_context()["params"]["batch_size"]
         keys = resumes.pending_keys()
-        return [keys[i:i + size] for i in range(0, len(keys), size)]
+        return [keys[i : i + size] for i in range(0, len(keys), size)]
 
     @task
     def ingest(batch: list[str]) -> dict:
@@ -49,8 +53,10 @@ def resume_ingestion():
 
     @task(outlets=[assets.RESUME_SUBMISSIONS])
     def summarize(counts: list[dict]) -> dict:
-        totals = {k: sum(c[k] for c in counts) for k in ("files", "loaded", "quarantined", "duplicates_linked",
-                                                         "matches")}
+        totals = {
+            k: sum(c[k] for c in counts)
+            for k in ("files", "loaded", "quarantined", "duplicates_linked", "matches")
+        }
         return {**totals, "matches_valid": resumes.validate_matches(get_current_context()["run_id"])}
 
     summarize(ingest.expand(batch=list_batches()))

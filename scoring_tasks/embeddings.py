@@ -74,4 +74,3 @@ def load_embedder(model_path: str | None = None) -> Embedder:
     path = model_path or default_embedding_path()
     with _LOCK:
         return _load(path)
-

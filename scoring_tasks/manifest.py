@@ -39,10 +39,14 @@ class AnswerRef(BaseModel):
     question_id: str = Field(min_length=1)
     competency: str | None = None
     question: str = Field(min_length=1)
-    recording: str | None = Field(default=None, min_length=1,
-                                  description="object key (or local path) of the recording")
-    text: str | None = Field(default=None, description="the answer as text, for chat/typed interviews "
-                                                       "whose platform delivers a transcript instead of audio")
+    recording: str | None = Field(
+        default=None, min_length=1, description="object key (or local path) of the recording"
+    )
+    text: str | None = Field(
+        default=None,
+        description="the answer as text, for chat/typed interviews "
+        "whose platform delivers a transcript instead of audio",
+    )
 
     @model_validator(mode="after")
     def _recording_or_text(self) -> AnswerRef:

@@ -206,8 +206,15 @@ def _failed(task: ScoringTask, reason: FailureReason, message: str) -> TaskOutco
 
 def provided_transcript(text: str, language: str) -> Transcript:
     """A transcript the interview platform supplied (no audio, so no timings or speech facts)."""
-    return Transcript(source="provided", text=text, segments=[], language=language, language_probability=1.0,
-                      duration=0.0, model=PROVIDED_TRANSCRIPT)
+    return Transcript(
+        source="provided",
+        text=text,
+        segments=[],
+        language=language,
+        language_probability=1.0,
+        duration=0.0,
+        model=PROVIDED_TRANSCRIPT,
+    )
 
 
 def _transcribe(
@@ -218,7 +225,9 @@ def _transcribe(
     for task in tasks:
         for answer in task.answers:
             if not answer.recording:  # a typed/chat interview: the platform gave us the text
-                out[(task.task_id, answer.question_id)] = provided_transcript(answer.text or "", task.language)
+                out[(task.task_id, answer.question_id)] = provided_transcript(
+                    answer.text or "", task.language
+                )
                 continue
             path = resolve(task, answer)
             if path is None:

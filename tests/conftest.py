@@ -22,8 +22,12 @@ os.environ["TALENTFLOW_PG_PORT"] = str(free_port())
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-for var in ("TALENTFLOW_WAREHOUSE_URL", "TALENTFLOW_S3_ENDPOINT", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
-            "AIRFLOW_HOME"):
+for var in (
+    "TALENTFLOW_WAREHOUSE_URL",
+    "TALENTFLOW_S3_ENDPOINT",
+    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+    "AIRFLOW_HOME",
+):
     os.environ.pop(var, None)
 
 from talentflow.core import airflow_env  # noqa: E402
@@ -77,7 +81,9 @@ def moto_endpoint():
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.exists():
-        pytest.skip(f"shared test data absent: {SHARED_DATA} not found (../shared sits beside the checkout in CI)")
+        pytest.skip(
+            f"shared test data absent: {SHARED_DATA} not found (../shared sits beside the checkout in CI)"
+        )
     return SHARED_DATA
 
 

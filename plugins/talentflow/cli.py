@@ -64,8 +64,11 @@ def config(json_out: bool = JsonOption) -> None:
     from talentflow.core.config import describe_settings, get_settings
     from talentflow.retraining.settings import get_retraining_settings
 
-    rows = [row for load in (get_settings, get_attrition_settings, get_retraining_settings)
-            for row in describe_settings(run_guarded(load))]
+    rows = [
+        row
+        for load in (get_settings, get_attrition_settings, get_retraining_settings)
+        for row in describe_settings(run_guarded(load))
+    ]
     emit(
         [{"variable": v, "value": val, "description": d} for v, val, d in rows],
         json_out,

@@ -27,8 +27,13 @@ def demo(
     """The main job on the embedded runtime: sample world, every DAG once, where the results are."""
     from talentflow_demo import demo as demo_mod
 
-    summary = run_guarded(demo_mod.run_demo, out or None, seed=seed, candidates=candidates,
-                          employees=employees, years=years, recordings=recordings)
+    summary = run_guarded(
+        demo_mod.run_demo,
+        out or None,
+        seed=seed,
+        candidates=candidates,
+        employees=employees,
+        years=years,
+        recordings=recordings,
+    )
     emit(summary, json_out, demo_mod.format_summary(summary))
-
-

@@ -15,12 +15,23 @@ from pathlib import Path
 from talentflow.core import storage
 from talentflow.core.config import Settings
 
-ATS_FILES = ("company/requisitions.json", "candidates/applications.csv", "candidates/consents.csv",
-             "candidates/demographics.csv")
+ATS_FILES = (
+    "company/requisitions.json",
+    "candidates/applications.csv",
+    "candidates/consents.csv",
+    "candidates/demographics.csv",
+)
 
 
-def deliver_world(world: Path, export_id: str, settings: Settings | None = None, *,
-                  exports: bool = True, resumes: bool = True, interviews: bool = True) -> dict[str, int]:
+def deliver_world(
+    world: Path,
+    export_id: str,
+    settings: Settings | None = None,
+    *,
+    exports: bool = True,
+    resumes: bool = True,
+    interviews: bool = True,
+) -> dict[str, int]:
     store = storage.get_store(settings)
     store.ensure_ready()
     counts = {"hris": 0, "ats": 0, "resumes": 0, "scoring_tasks": 0, "recordings": 0}
@@ -58,23 +69,35 @@ def deliver_world(world: Path, export_id: str, settings: Settings | None = None,
 
 def typed_interview_manifests(world: Path, skip: set[str] = frozenset()) -> list[dict]:
     """Scoring tasks for interviews the platform delivered as text (chat/typed interviews)."""
-    rubric_of = {r["requisition_id"]: r["rubric_id"]
-                 for r in json.loads((world / "company" / "requisitions.json").read_text())}
+    rubric_of = {
+        r["requisition_id"]: r["rubric_id"]
+        for r in json.loads((world / "company" / "requisitions.json").read_text())
+    }
     consents = {}
     with (world / "candidates" / "consents.csv").open(newline="") as fh:
         for row in csv.DictReader(fh):
-            consents[row["candidate_id"]] = {"given": row["consent_given"] == "true",
-                                             "recorded_at": row["recorded_at"], "purpose": row["purpose"]}
+            consents[row["candidate_id"]] = {
+                "given": row["consent_given"] == "true",
+                "recorded_at": row["recorded_at"],
+                "purpose": row["purpose"],
+            }
     manifests = []
     for path in sorted((world / "interviews" / "transcripts").glob("*.json")):
         t = json.loads(path.read_text())
         if t["interview_id"] in skip:
             continue
-        manifests.append({
-            "task_id": f"task-{t['interview_id']}", "candidate_id": t["candidate_id"],
-            "interview_id": t["interview_id"], "requisition_id": t["requisition_id"],
-            "rubric_id": rubric_of[t["requisition_id"]], "language": t.get("language", "en"),
-            "consent": consents.get(t["candidate_id"]),
-            "answers": [{k: a[k] for k in ("question_id", "competency", "question", "text")} for a in t["answers"]],
-        })
+        manifests.append(
+            {
+                "task_id": f"task-{t['interview_id']}",
+                "candidate_id": t["candidate_id"],
+                "interview_id": t["interview_id"],
+                "requisition_id": t["requisition_id"],
+                "rubric_id": rubric_of[t["requisition_id"]],
+                "language": t.get("language", "en"),
+                "consent": consents.get(t["candidate_id"]),
+                "answers": [
+                    {k: a[k] for k in ("question_id", "competency", "question", "text")} for a in t["answers"]
+                ],
+            }
+        )
     return manifests

@@ -16,8 +16,16 @@ from talentflow.core.config import get_settings
 from talentflow.core.errors import UserError
 
 # Order matters: loaders first, then what their Assets trigger. DAGs not present are skipped.
-DEMO_DAGS: list[str] = ["platform_health", "archive_sync", "resume_ingestion", "interview_scoring",
-                        "warehouse_build", "attrition_alerts", "feedback_retraining", "retention_purge"]
+DEMO_DAGS: list[str] = [
+    "platform_health",
+    "archive_sync",
+    "resume_ingestion",
+    "interview_scoring",
+    "warehouse_build",
+    "attrition_alerts",
+    "feedback_retraining",
+    "retention_purge",
+]
 DEMO_WORLD = {"seed": 7, "candidates": 300, "employees": 200, "years": 3, "recordings": 24}
 
 SUMMARY_QUERIES = {
@@ -62,11 +70,19 @@ def run_demo(out: str | None = None, **world_size) -> dict:
             continue
         _step(i, steps, f"dag.test() {dag_id}")
         result = dagrun.run_dag(dag_id)
-        runs.append({"dag_id": dag_id, "state": result.state, "seconds": round(result.seconds, 1),
-                     "tasks": len(result.task_states)})
+        runs.append(
+            {
+                "dag_id": dag_id,
+                "state": result.state,
+                "seconds": round(result.seconds, 1),
+                "tasks": len(result.task_states),
+            }
+        )
         if not result.ok:
-            raise UserError(f"DAG {dag_id} ended {result.state}; failed tasks: {result.failed_tasks()} "
-                            f"(logs under {settings.airflow_home / 'logs'})")
+            raise UserError(
+                f"DAG {dag_id} ended {result.state}; failed tasks: {result.failed_tasks()} "
+                f"(logs under {settings.airflow_home / 'logs'})"
+            )
     return {
         "warehouse_url": state["warehouse"]["url"],
         "object_store": state["object_store"]["location"],

@@ -21,13 +21,35 @@ def test_demo_from_empty_home(tmp_path):
     for var in ("AIRFLOW_HOME", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CORE__DAGS_FOLDER"):
         env.pop(var, None)
     try:
-        out = subprocess.run([TALENTFLOW, "demo", "--json", "--candidates", "80", "--employees", "60",
-                              "--years", "2", "--recordings", "8"], capture_output=True, text=True, env=env, timeout=1200)
+        out = subprocess.run(
+            [
+                TALENTFLOW,
+                "demo",
+                "--json",
+                "--candidates",
+                "80",
+                "--employees",
+                "60",
+                "--years",
+                "2",
+                "--recordings",
+                "8",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=1200,
+        )
         assert out.returncode == 0, out.stderr[-3000:]
         summary = json.loads(out.stdout.strip().splitlines()[-1])
         states = {r["dag_id"]: r["state"] for r in summary["dag_runs"]}
-        assert {"platform_health", "archive_sync", "resume_ingestion", "interview_scoring",
-                "warehouse_build"} <= set(states)
+        assert {
+            "platform_health",
+            "archive_sync",
+            "resume_ingestion",
+            "interview_scoring",
+            "warehouse_build",
+        } <= set(states)
         assert set(states.values()) == {"success"}
         results = summary["results"]
         assert results["employees_profiled"] == summary["world"]["employees"]

@@ -44,7 +44,11 @@ def delivered(world, clean_runtime):
     counts = deliver_world(world, "scoring", tf_runtime, exports=False, resumes=False)
     manifests = sorted((world / "interviews" / "manifests").glob("*.json"))
     base = json.loads(manifests[0].read_text())
-    base["consent"] = {"given": True, "recorded_at": "2024-01-01T00:00:00Z", "purpose": "automated_interview_scoring"}
+    base["consent"] = {
+        "given": True,
+        "recorded_at": "2024-01-01T00:00:00Z",
+        "purpose": "automated_interview_scoring",
+    }
 
     def variant(task_id: str, recording_bytes: bytes | None, suffix: str = ".wav") -> None:
         m = json.loads(json.dumps(base))
@@ -108,15 +112,25 @@ def test_dag_scores_routes_and_fails_with_reasons(delivered, run_dag, tf_runtime
     assert all(r["recommendation"] in ("advance", "human_review", "talent_pool", None) for r in rows.values())
     review = [r for r in rows.values() if r["status"] == "human_review"]
     assert all(r["overall"] is None and r["recommendation"] == "human_review" for r in review)
-    recorded = [r for r in rows.values() if r["status"] == "done" and r["transcription_model"] != "provided-transcript"]
+    recorded = [
+        r
+        for r in rows.values()
+        if r["status"] == "done" and r["transcription_model"] != "provided-transcript"
+    ]
     assert recorded, "at least one interview was transcribed from audio"
     done = store.get_json(f"scoring-tasks/done/{recorded[0]['task_id']}.json")
     assert done["answers"][0]["transcript"]["segments"] and done["feedback"] and done["explanation"]
 
-    scores = _rows(tf_runtime, "SELECT count(*) AS n, min(score) AS lo, max(score) AS hi FROM raw.interview_competency_scores")[0]
+    scores = _rows(
+        tf_runtime,
+        "SELECT count(*) AS n, min(score) AS lo, max(score) AS hi FROM raw.interview_competency_scores",
+    )[0]
     assert scores["n"] >= 80 and 1 <= scores["lo"] <= scores["hi"] <= 5
-    audit = _rows(tf_runtime, "SELECT model_version, count(*) AS n FROM audit.recommendations "
-                              "WHERE recommendation LIKE 'interview:%%' GROUP BY 1")
+    audit = _rows(
+        tf_runtime,
+        "SELECT model_version, count(*) AS n FROM audit.recommendations "
+        "WHERE recommendation LIKE 'interview:%%' GROUP BY 1",
+    )
     assert sum(a["n"] for a in audit) == len([r for r in rows.values() if r["status"] != "failed"])
     assert all(a["model_version"] for a in audit)
     errors = _rows(tf_runtime, "SELECT reason_code FROM audit.ingest_errors WHERE source='interview_scoring'")
@@ -131,6 +145,13 @@ def test_redelivered_finished_task_is_set_aside_not_rescored(delivered, run_dag,
     before = _rows(tf_runtime, "SELECT count(*) AS n FROM raw.interview_results")[0]["n"]
     result = run_dag("interview_scoring", retries=0)
     assert result.ok
-    assert [o.key for o in store.list("scoring-tasks/duplicates/")][0].startswith(f"scoring-tasks/duplicates/{task_id}-")
+    assert [o.key for o in store.list("scoring-tasks/duplicates/")][0].startswith(
+        f"scoring-tasks/duplicates/{task_id}-"
+    )
     assert _rows(tf_runtime, "SELECT count(*) AS n FROM raw.interview_results")[0]["n"] == before
-    assert _rows(tf_runtime, "SELECT count(*) AS n FROM audit.ingest_errors WHERE reason_code='duplicate_task'")[0]["n"] == 1
+    assert (
+        _rows(tf_runtime, "SELECT count(*) AS n FROM audit.ingest_errors WHERE reason_code='duplicate_task'")[
+            0
+        ]["n"]
+        == 1
+    )

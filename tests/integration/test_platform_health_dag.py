@@ -8,18 +8,27 @@ from talentflow.core import health, storage, warehouse
 def test_platform_health_dag_writes_store_warehouse_and_audit(run_dag, tf_runtime, warehouse_conn):
     result = run_dag("platform_health", xcom_tasks=("probe_object_store", "validate_health"))
     assert result.ok, result.task_states
-    assert result.task_states == {"probe_object_store": "success", "record_health": "success",
-                                  "validate_health": "success"}
+    assert result.task_states == {
+        "probe_object_store": "success",
+        "record_health": "success",
+        "validate_health": "success",
+    }
 
     probe = result.xcoms["probe_object_store"]
     assert probe["check_id"] == health.check_id_for(result.run_id)
-    assert storage.get_store(tf_runtime).get_json(probe["object_key"]) == {"check_id": probe["check_id"],
-                                                                           "run_id": result.run_id}
-    row = warehouse.fetch_all(warehouse_conn, "SELECT * FROM raw.platform_health_checks WHERE check_id=%s",
-                              (probe["check_id"],))[0]
+    assert storage.get_store(tf_runtime).get_json(probe["object_key"]) == {
+        "check_id": probe["check_id"],
+        "run_id": result.run_id,
+    }
+    row = warehouse.fetch_all(
+        warehouse_conn, "SELECT * FROM raw.platform_health_checks WHERE check_id=%s", (probe["check_id"],)
+    )[0]
     assert row["store_ok"] and row["warehouse_ok"] and row["store_backend"] == "local"
-    dq = warehouse.fetch_all(warehouse_conn, "SELECT success FROM audit.data_quality_results "
-                                             "WHERE suite='platform_health' AND run_id=%s", (result.run_id,))
+    dq = warehouse.fetch_all(
+        warehouse_conn,
+        "SELECT success FROM audit.data_quality_results WHERE suite='platform_health' AND run_id=%s",
+        (result.run_id,),
+    )
     assert dq == [{"success": True}]
     assert result.xcoms["validate_health"]["success"] is True
 

@@ -13,24 +13,36 @@ from talentflow.core.quality import DataQualityError
 
 @pytest.fixture
 def suite_dir(tmp_path, monkeypatch):
-    (tmp_path / "people.json").write_text(json.dumps({
-        "name": "people",
-        "expectations": [
-            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "person_id"}},
-            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "person_id"}},
-            {"type": "expect_column_values_to_match_regex",
-             "kwargs": {"column": "email", "regex": r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"}},
-            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "age", "min_value": 16,
-                                                                      "max_value": 90}},
-        ],
-    }))
+    (tmp_path / "people.json").write_text(
+        json.dumps(
+            {
+                "name": "people",
+                "expectations": [
+                    {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "person_id"}},
+                    {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "person_id"}},
+                    {
+                        "type": "expect_column_values_to_match_regex",
+                        "kwargs": {"column": "email", "regex": r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"},
+                    },
+                    {
+                        "type": "expect_column_values_to_be_between",
+                        "kwargs": {"column": "age", "min_value": 16, "max_value": 90},
+                    },
+                ],
+            }
+        )
+    )
     monkeypatch.setenv("TALENTFLOW_EXPECTATIONS_DIR", str(tmp_path))
     return tmp_path
 
 
 def _results(conn, suite):
-    return warehouse.fetch_all(conn, "SELECT success, evaluated, failed, failed_expectations, row_count "
-                                     "FROM audit.data_quality_results WHERE suite=%s ORDER BY result_id", (suite,))
+    return warehouse.fetch_all(
+        conn,
+        "SELECT success, evaluated, failed, failed_expectations, row_count "
+        "FROM audit.data_quality_results WHERE suite=%s ORDER BY result_id",
+        (suite,),
+    )
 
 
 def test_passing_dataframe_is_recorded(suite_dir, warehouse_conn):
@@ -42,12 +54,18 @@ def test_passing_dataframe_is_recorded(suite_dir, warehouse_conn):
 
 
 def test_failing_dataframe_raises_naming_the_failed_expectations(suite_dir, warehouse_conn):
-    df = pd.DataFrame({"person_id": ["a", "a", None], "email": ["bad", "b@y.org", "c@z.io"], "age": [30, 12, 40]})
+    df = pd.DataFrame(
+        {"person_id": ["a", "a", None], "email": ["bad", "b@y.org", "c@z.io"], "age": [30, 12, 40]}
+    )
     with pytest.raises(DataQualityError) as err:
         quality.validate_dataframe(df, "people", "test.people_bad", run_id="r2")
     message = str(err.value)
-    for name in ("expect_column_values_to_not_be_null", "expect_column_values_to_be_unique",
-                 "expect_column_values_to_match_regex", "expect_column_values_to_be_between"):
+    for name in (
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_unique",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_be_between",
+    ):
         assert name in message
     assert "on email" in message and "bad" in message
     row = _results(warehouse_conn, "people")[-1]
@@ -58,15 +76,24 @@ def test_failing_dataframe_raises_naming_the_failed_expectations(suite_dir, ware
 def test_failure_can_be_reported_without_raising(suite_dir, tf_runtime):
     df = pd.DataFrame({"person_id": [None], "email": ["a@b.cd"], "age": [20]})
     report = quality.validate_dataframe(df, "people", "t", raise_on_failure=False, record=False)
-    assert not report.success and report.failed_expectations[0]["type"] == "expect_column_values_to_not_be_null"
+    assert (
+        not report.success and report.failed_expectations[0]["type"] == "expect_column_values_to_not_be_null"
+    )
 
 
 def test_table_validation_runs_in_the_warehouse(suite_dir, tf_runtime):
-    spec = warehouse.TableSpec("raw", "test_dq_people", {"person_id": "text", "email": "text", "age": "int"},
-                               ["person_id"])
+    spec = warehouse.TableSpec(
+        "raw", "test_dq_people", {"person_id": "text", "email": "text", "age": "int"}, ["person_id"]
+    )
     with warehouse.connect(tf_runtime) as conn:
-        warehouse.upsert(conn, spec, [{"person_id": "a", "email": "a@x.com", "age": 30},
-                                      {"person_id": "b", "email": "b@x.com", "age": 99}])
+        warehouse.upsert(
+            conn,
+            spec,
+            [
+                {"person_id": "a", "email": "a@x.com", "age": 30},
+                {"person_id": "b", "email": "b@x.com", "age": 99},
+            ],
+        )
     with pytest.raises(DataQualityError, match="expect_column_values_to_be_between on age"):
         quality.validate_table("raw.test_dq_people", "people")
 

@@ -36,8 +36,9 @@ def first_run(world, clean_runtime, run_dag):
     for path in sorted(BAD.iterdir()):
         store.put_file(f"incoming/resumes/{path.name}", path)
     store.put("incoming/resumes/huge.txt", b"Jane Doe\n" + b"x" * (3 * 1024 * 1024))
-    result = run_dag("resume_ingestion", conf={"max_bytes": 2 * 1024 * 1024}, retries=0,
-                     xcom_tasks=("summarize",))
+    result = run_dag(
+        "resume_ingestion", conf={"max_bytes": 2 * 1024 * 1024}, retries=0, xcom_tasks=("summarize",)
+    )
     return result
 
 
@@ -61,14 +62,27 @@ def test_good_files_load_bad_files_are_quarantined(first_run, world, tf_runtime)
         assert f"quarantine/resumes/{path.name}" in quarantined
         assert f"quarantine/resumes/{path.name}.error.json" in quarantined
     assert store.get_json("quarantine/resumes/huge.txt.error.json")["reason_code"] == "too_large"
-    codes = {r["reason_code"] for r in _q(tf_runtime, "SELECT reason_code FROM audit.ingest_errors "
-                                                     "WHERE source = 'resume_ingestion'")}
+    codes = {
+        r["reason_code"]
+        for r in _q(
+            tf_runtime, "SELECT reason_code FROM audit.ingest_errors WHERE source = 'resume_ingestion'"
+        )
+    }
     assert {"corrupt", "empty", "too_large"} <= codes
 
-    subs = _q(tf_runtime, "SELECT count(*) AS n, count(DISTINCT candidate_key) AS people FROM raw.resume_submissions")[0]
+    subs = _q(
+        tf_runtime,
+        "SELECT count(*) AS n, count(DISTINCT candidate_key) AS people FROM raw.resume_submissions",
+    )[0]
     assert subs["n"] >= n_resumes - 2 and subs["people"] < subs["n"], "duplicates of one person share a key"
-    raw_cols = {r["column_name"] for r in _q(tf_runtime, "SELECT column_name FROM information_schema.columns "
-                                                        "WHERE table_schema='raw' AND table_name='resume_submissions'")}
+    raw_cols = {
+        r["column_name"]
+        for r in _q(
+            tf_runtime,
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema='raw' AND table_name='resume_submissions'",
+        )
+    }
     assert not raw_cols & {"name", "email", "phone"}
     assert _q(tf_runtime, "SELECT count(*) AS n FROM restricted.resume_contacts")[0]["n"] == subs["n"]
     n_reqs = _q(tf_runtime, "SELECT count(*) AS n FROM raw.ats_requisitions")[0]["n"]
@@ -84,5 +98,6 @@ def test_rerun_on_the_same_files_changes_nothing(first_run, world, tf_runtime, r
     deliver_world(world, "resumes", tf_runtime, exports=False, interviews=False)
     again = run_dag("resume_ingestion", retries=0, xcom_tasks=("summarize",))
     assert again.ok
-    assert _q(tf_runtime, "SELECT count(*) AS n, max(_loaded_at) AS t FROM raw.resume_submissions")[0] == before
-
+    assert (
+        _q(tf_runtime, "SELECT count(*) AS n, max(_loaded_at) AS t FROM raw.resume_submissions")[0] == before
+    )

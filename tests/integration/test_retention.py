@@ -24,9 +24,17 @@ KEPT = ("archive/resumes/jane_doe_cv.pdf", "scoring-tasks/done/T1.json", "report
 def settings(request, tf_runtime):
     """Runtime settings on a fresh bucket of each backend; the audit table emptied."""
     bucket = f"tf-retention-{uuid.uuid4().hex[:8]}"
-    update = {"bucket": bucket} if request.param == "local" else {
-        "bucket": bucket, "s3_endpoint": request.getfixturevalue("moto_endpoint"), "s3_access_key": SecretStr("testing"),
-        "s3_secret_key": SecretStr("testing"), "s3_region": "us-east-1"}
+    update = (
+        {"bucket": bucket}
+        if request.param == "local"
+        else {
+            "bucket": bucket,
+            "s3_endpoint": request.getfixturevalue("moto_endpoint"),
+            "s3_access_key": SecretStr("testing"),
+            "s3_secret_key": SecretStr("testing"),
+            "s3_region": "us-east-1",
+        }
+    )
     s = tf_runtime.model_copy(update=update)
     store = storage.get_store(s)
     store.ensure_ready()
@@ -54,14 +62,19 @@ def test_each_prefix_goes_after_its_own_period_and_nothing_else(settings):
     assert keys(settings) == {RECORDING, *KEPT}
 
     half_year = retention.purge(settings, now=written + timedelta(days=181), run_id="t2")
-    assert half_year["policies"]["recordings"] == {**half_year["policies"]["recordings"], "purged": 1,
-                                                   "bytes": 100, "retention_days": 180}
+    assert half_year["policies"]["recordings"] == {
+        **half_year["policies"]["recordings"],
+        "purged": 1,
+        "bytes": 100,
+        "retention_days": 180,
+    }
     assert keys(settings) == set(KEPT)  # archive, results and reports are not the retention's business
 
     rows = audit_rows(settings)
     assert [r["policy"] for r in rows] == ["quarantine", "quarantine", "recordings"]
-    assert {r["key_sha256"] for r in rows} == {hashlib.sha256(k.encode()).hexdigest()
-                                               for k in (RECORDING, QUARANTINED, QUARANTINED + ".error.json")}
+    assert {r["key_sha256"] for r in rows} == {
+        hashlib.sha256(k.encode()).hexdigest() for k in (RECORDING, QUARANTINED, QUARANTINED + ".error.json")
+    }
     assert {r["run_id"] for r in rows} == {"t1", "t2"}
     text = repr(rows)
     assert "jane_doe" not in text and "C000123" not in text, "the audit keeps hashes, not keys"

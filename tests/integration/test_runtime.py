@@ -53,7 +53,9 @@ def test_stale_lock_is_cleared_and_second_cluster_runs(tmp_path, monkeypatch):
     runtime.start_postgres(settings)
     runtime.stop_postgres(settings)
     # A crash leaves postmaster.pid behind with a pid that is no postgres any more.
-    (settings.pgdata / "postmaster.pid").write_text(f"{2**22 - 1}\n{settings.pgdata}\n0\n{settings.pg_port}\n")
+    (settings.pgdata / "postmaster.pid").write_text(
+        f"{2**22 - 1}\n{settings.pgdata}\n0\n{settings.pg_port}\n"
+    )
     try:
         assert runtime.start_postgres(settings)["started"] is True
         assert runtime.postgres_running(settings)
@@ -76,9 +78,12 @@ def test_non_cluster_data_dir_is_refused(tmp_path, monkeypatch):
 
 
 def test_external_unreachable_warehouse_is_one_line_error(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "TALENTFLOW_HOME": str(tmp_path),
-           "TALENTFLOW_WAREHOUSE_URL": f"postgresql://x@127.0.0.1:{free_port()}/wh",
-           "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://x@127.0.0.1:{free_port()}/af"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TALENTFLOW_HOME": str(tmp_path),
+        "TALENTFLOW_WAREHOUSE_URL": f"postgresql://x@127.0.0.1:{free_port()}/wh",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://x@127.0.0.1:{free_port()}/af",
+    }
     out = subprocess.run([TALENTFLOW, "up"], capture_output=True, text=True, env=env)
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()

@@ -32,8 +32,12 @@ def store(request, tmp_path):
         endpoint = os.environ.get("TALENTFLOW_TEST_S3_ENDPOINT")
         if not endpoint:
             pytest.skip("TALENTFLOW_TEST_S3_ENDPOINT not set: no real MinIO to test against")
-        s = S3ObjectStore(endpoint, bucket, os.environ.get("TALENTFLOW_TEST_S3_ACCESS_KEY", "minioadmin"),
-                          os.environ.get("TALENTFLOW_TEST_S3_SECRET_KEY", "minioadmin"))
+        s = S3ObjectStore(
+            endpoint,
+            bucket,
+            os.environ.get("TALENTFLOW_TEST_S3_ACCESS_KEY", "minioadmin"),
+            os.environ.get("TALENTFLOW_TEST_S3_SECRET_KEY", "minioadmin"),
+        )
     s.ensure_ready()
     s.ensure_ready()  # idempotent
     return s

@@ -51,18 +51,23 @@ def test_upsert_loads_then_reload_changes_nothing(warehouse_conn):
     rows[3]["score"] = 99.0
     changed = warehouse.upsert(warehouse_conn, PEOPLE, rows + [{"person_id": "new", "name": "X"}])
     assert (changed.inserted, changed.updated) == (1, 1)
-    assert warehouse_conn.execute("SELECT score, tags FROM raw.test_people WHERE person_id='p3'").fetchone() == (
-        99.0, ["a", 3])
+    assert warehouse_conn.execute(
+        "SELECT score, tags FROM raw.test_people WHERE person_id='p3'"
+    ).fetchone() == (99.0, ["a", 3])
 
 
 def test_upsert_from_dataframe_last_row_per_key_wins(warehouse_conn):
-    df = pd.DataFrame({"person_id": ["d1", "d1", "d2"], "name": ["old", "new", None],
-                       "score": [1.0, 2.0, float("nan")]})
+    df = pd.DataFrame(
+        {"person_id": ["d1", "d1", "d2"], "name": ["old", "new", None], "score": [1.0, 2.0, float("nan")]}
+    )
     result = warehouse.upsert(warehouse_conn, PEOPLE, df)
     assert result.received == 3 and result.inserted == 2
-    assert warehouse_conn.execute("SELECT name FROM raw.test_people WHERE person_id='d1'").fetchone() == ("new",)
-    assert warehouse_conn.execute("SELECT name, score FROM raw.test_people WHERE person_id='d2'").fetchone() == (
-        None, None)
+    assert warehouse_conn.execute("SELECT name FROM raw.test_people WHERE person_id='d1'").fetchone() == (
+        "new",
+    )
+    assert warehouse_conn.execute(
+        "SELECT name, score FROM raw.test_people WHERE person_id='d2'"
+    ).fetchone() == (None, None)
 
 
 def test_table_spec_rejects_bad_definitions():
@@ -73,13 +78,22 @@ def test_table_spec_rejects_bad_definitions():
 
 
 def test_ingest_errors_are_recorded(warehouse_conn):
-    n = warehouse.record_ingest_errors(warehouse_conn, [
-        IngestError("test", "corrupt", "file is not a PDF: re-export it", object_key="incoming/resumes/x.pdf",
-                    details={"size": 3}),
-    ])
+    n = warehouse.record_ingest_errors(
+        warehouse_conn,
+        [
+            IngestError(
+                "test",
+                "corrupt",
+                "file is not a PDF: re-export it",
+                object_key="incoming/resumes/x.pdf",
+                details={"size": 3},
+            ),
+        ],
+    )
     assert n == 1
-    row = warehouse.fetch_all(warehouse_conn,
-                              "SELECT reason_code, details FROM audit.ingest_errors WHERE source='test'")[0]
+    row = warehouse.fetch_all(
+        warehouse_conn, "SELECT reason_code, details FROM audit.ingest_errors WHERE source='test'"
+    )[0]
     assert row == {"reason_code": "corrupt", "details": {"size": 3}}
 
 
@@ -130,8 +144,13 @@ def test_unreachable_warehouse_names_the_setting(monkeypatch):
 
 
 def test_insert_only_columns_keep_their_first_value(warehouse_conn):
-    spec = TableSpec("raw", "test_first_seen", {"k": "text", "v": "int", "first_seen": "text"}, ["k"],
-                     insert_only=["first_seen"])
+    spec = TableSpec(
+        "raw",
+        "test_first_seen",
+        {"k": "text", "v": "int", "first_seen": "text"},
+        ["k"],
+        insert_only=["first_seen"],
+    )
     warehouse.upsert(warehouse_conn, spec, [{"k": "a", "v": 1, "first_seen": "monday"}])
     again = warehouse.upsert(warehouse_conn, spec, [{"k": "a", "v": 1, "first_seen": "tuesday"}])
     assert (again.inserted, again.updated) == (0, 0)

@@ -62,10 +62,16 @@ def test_warehouse_build_runs_every_model_and_test(synced, run_dag, tf_runtime):
     # BI sees marts with their documentation, never identifiers or PII.
     with warehouse.connect(tf_runtime, role="bi_reader") as conn:
         assert conn.execute("SELECT count(*) FROM marts.dim_employee").fetchone()[0] == 80
-        cols = {r[0] for r in conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts'")}
+        cols = {
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts'"
+            )
+        }
         assert not cols & {"employee_id", "candidate_id", "email", "first_name", "phone"}
-    assert _one(tf_runtime, "SELECT obj_description('marts.dim_employee'::regclass)").startswith("One row per employee")
+    assert _one(tf_runtime, "SELECT obj_description('marts.dim_employee'::regclass)").startswith(
+        "One row per employee"
+    )
     assert _one(tf_runtime, "SELECT count(*) FROM restricted.employee_key_map") == 80
     assert "docs/dbt/index.html" in result.xcoms["publish_docs"]
     assert storage.get_store(tf_runtime).exists("docs/dbt/index.html")

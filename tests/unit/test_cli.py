@@ -18,10 +18,18 @@ def test_config_lists_every_setting_as_json():
     out = run("config", "--json")
     assert out.returncode == 0
     variables = {row["variable"] for row in json.loads(out.stdout)}
-    assert {"TALENTFLOW_HOME", "TALENTFLOW_WAREHOUSE_URL", "TALENTFLOW_S3_ENDPOINT", "TALENTFLOW_BUCKET",
-            "TALENTFLOW_WHISPER_MODEL", "TALENTFLOW_EMBEDDING_MODEL", "TALENTFLOW_SLACK_WEBHOOK_URL",
-            "TALENTFLOW_RECORDINGS_RETENTION_DAYS", "TALENTFLOW_ATTRITION_HORIZON_MONTHS",
-            "TALENTFLOW_RETRAIN_MIN_HIRES"} <= variables
+    assert {
+        "TALENTFLOW_HOME",
+        "TALENTFLOW_WAREHOUSE_URL",
+        "TALENTFLOW_S3_ENDPOINT",
+        "TALENTFLOW_BUCKET",
+        "TALENTFLOW_WHISPER_MODEL",
+        "TALENTFLOW_EMBEDDING_MODEL",
+        "TALENTFLOW_SLACK_WEBHOOK_URL",
+        "TALENTFLOW_RECORDINGS_RETENTION_DAYS",
+        "TALENTFLOW_ATTRITION_HORIZON_MONTHS",
+        "TALENTFLOW_RETRAIN_MIN_HIRES",
+    } <= variables
 
 
 def test_airflow_env_points_airflow_at_our_folders():

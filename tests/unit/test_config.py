@@ -51,11 +51,14 @@ def test_configured_model_path_wins(monkeypatch):
     assert Settings().embedding_model_path == "/models/bge-large"
 
 
-@pytest.mark.parametrize(("variable", "value", "load"), [
-    ("TALENTFLOW_ATTRITION_HORIZON_MONTHS", "0", "talentflow.attrition.settings:get_attrition_settings"),
-    ("TALENTFLOW_RETRAIN_MIN_HIRES", "many", "talentflow.retraining.settings:get_retraining_settings"),
-    ("TALENTFLOW_QUARANTINE_RETENTION_DAYS", "-1", "talentflow.core.config:get_settings"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "load"),
+    [
+        ("TALENTFLOW_ATTRITION_HORIZON_MONTHS", "0", "talentflow.attrition.settings:get_attrition_settings"),
+        ("TALENTFLOW_RETRAIN_MIN_HIRES", "many", "talentflow.retraining.settings:get_retraining_settings"),
+        ("TALENTFLOW_QUARANTINE_RETENTION_DAYS", "-1", "talentflow.core.config:get_settings"),
+    ],
+)
 def test_every_settings_group_names_the_bad_variable(monkeypatch, variable, value, load):
     import importlib
 

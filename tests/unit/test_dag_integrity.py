@@ -55,5 +55,7 @@ def test_no_cycles(bag):
 def test_dag_files_are_wiring_only():
     """Business logic lives in plugins/talentflow or scoring_tasks: DAG files stay short."""
     for path in DAG_FILES:
-        code_lines = [ln for ln in path.read_text().splitlines() if ln.strip() and not ln.strip().startswith("#")]
+        code_lines = [
+            ln for ln in path.read_text().splitlines() if ln.strip() and not ln.strip().startswith("#")
+        ]
         assert len(code_lines) < 200, f"{path.name} is {len(code_lines)} lines: move logic to the library"

@@ -32,7 +32,11 @@ from talentflow.core.tables.attrition import ALERTS_SENT, SCORES
 
 log = logging.getLogger(__name__)
 CHANNELS = ("email", "slack", "wecom", "dingtalk")
-WEBHOOK_SETTING = {"slack": "slack_webhook_url", "wecom": "wecom_webhook_url", "dingtalk": "dingtalk_webhook_url"}
+WEBHOOK_SETTING = {
+    "slack": "slack_webhook_url",
+    "wecom": "wecom_webhook_url",
+    "dingtalk": "dingtalk_webhook_url",
+}
 DASHBOARD_PREFIX = "reports/dashboard"
 _LOCK_ID = 0x7A1E47F12  # one alert sender at a time (a second run waits for nothing, it refuses)
 
@@ -119,7 +123,9 @@ def current_episodes(history: pd.DataFrame, day: date, band: str = "high") -> li
         while i > 0 and bands[i - 1] == band:
             i -= 1
         before = bands[i - 1] if i > 0 else None
-        episodes.append(Episode(key, episode_id(key, days[i]), days[i], "worsened" if before == "medium" else "new"))
+        episodes.append(
+            Episode(key, episode_id(key, days[i]), days[i], "worsened" if before == "medium" else "new")
+        )
     return episodes
 
 
@@ -139,9 +145,16 @@ def alert_id(episode: Episode, channel: str, recipient: str) -> str:
     return hashlib.sha256(f"{episode.episode_id}:{channel}:{recipient}".encode()).hexdigest()[:24]
 
 
-def alert_message(episode: Episode, score: dict, employee_id: str | None, department: str | None,
-                  partner: Partner, dashboard_url: str | None, horizon_months: int,
-                  base_rate: float | None = None) -> Message:
+def alert_message(
+    episode: Episode,
+    score: dict,
+    employee_id: str | None,
+    department: str | None,
+    partner: Partner,
+    dashboard_url: str | None,
+    horizon_months: int,
+    base_rate: float | None = None,
+) -> Message:
     who = f"employee {employee_id}" if employee_id else f"employee key {episode.employee_key[:12]}"
     state = "is newly at high risk" if episode.kind == "new" else "has moved from medium to high risk"
     p = score.get("probability")
@@ -150,8 +163,10 @@ def alert_message(episode: Episode, score: dict, employee_id: str | None, depart
         risk = f"{p:.0%} chance of leaving voluntarily within {horizon_months} months{lift}"
     else:
         risk = f"HR rules score {score.get('rules_score', 0):g}"
-    lines = [f"@{partner.name} (HR business partner, {department or 'unknown department'})",
-             f"{who.capitalize()} {state}: {risk}."]
+    lines = [
+        f"@{partner.name} (HR business partner, {department or 'unknown department'})",
+        f"{who.capitalize()} {state}: {risk}.",
+    ]
     reasons = score.get("reasons") or []
     if reasons:
         lines.append("Why:")
@@ -160,12 +175,16 @@ def alert_message(episode: Episode, score: dict, employee_id: str | None, depart
     if factors:
         lines.append("Model factors: " + "; ".join(f"{f['label']} ({_fmt(f.get('value'))})" for f in factors))
     actions = list(dict.fromkeys(r["suggested_action"] for r in reasons if r.get("suggested_action")))
-    lines.append("Suggested action: " + ("; ".join(actions) if actions else
-                                         "talk about growth, pay and workload in the next one-to-one"))
+    lines.append(
+        "Suggested action: "
+        + ("; ".join(actions) if actions else "talk about growth, pay and workload in the next one-to-one")
+    )
     if dashboard_url:
         lines.append(f"Dashboard: {dashboard_url}")
-    lines.append("A prompt for a conversation, never a decision about the employee. "
-                 f"Risk episode {episode.episode_id} since {episode.started_at.isoformat()}.")
+    lines.append(
+        "A prompt for a conversation, never a decision about the employee. "
+        f"Risk episode {episode.episode_id} since {episode.started_at.isoformat()}."
+    )
     return Message(f"Attrition risk: {who} ({department or 'unknown department'})", "\n".join(lines))
 
 
@@ -176,8 +195,10 @@ def _fmt(value) -> str:
 
 
 def email_html(msg: Message) -> str:
-    body = "".join(f"<p>{html.escape(line)}</p>" if not line.startswith("- ") else
-                   f"<li>{html.escape(line[2:])}</li>" for line in msg.text.splitlines())
+    body = "".join(
+        f"<p>{html.escape(line)}</p>" if not line.startswith("- ") else f"<li>{html.escape(line[2:])}</li>"
+        for line in msg.text.splitlines()
+    )
     return f"<html><body><h3>{html.escape(msg.title)}</h3>{body}</body></html>"
 
 
@@ -212,15 +233,19 @@ class Sender:
         channel = alert.partner.channel
         url = getattr(self.settings, WEBHOOK_SETTING[channel])
         if not url:
-            raise DeliveryError(f"{channel} is not configured: set TALENTFLOW_{WEBHOOK_SETTING[channel].upper()}",
-                                retryable=False)
+            raise DeliveryError(
+                f"{channel} is not configured: set TALENTFLOW_{WEBHOOK_SETTING[channel].upper()}",
+                retryable=False,
+            )
         try:
             resp = requests.post(url, json=alert.payload, timeout=self.timeout)
         except requests.RequestException as exc:
             raise DeliveryError(f"{channel} webhook unreachable: {exc}") from exc
         if resp.status_code >= 400:
-            raise DeliveryError(f"{channel} webhook answered HTTP {resp.status_code}: {resp.text[:200]}",
-                                retryable=resp.status_code >= 500 or resp.status_code == 429)
+            raise DeliveryError(
+                f"{channel} webhook answered HTTP {resp.status_code}: {resp.text[:200]}",
+                retryable=resp.status_code >= 500 or resp.status_code == 429,
+            )
         # WeCom and DingTalk answer 200 with {"errcode": n} when they refuse a message.
         try:
             body = resp.json()
@@ -234,18 +259,31 @@ class Sender:
 
         try:
             with SmtpHook(smtp_conn_id=self.att.smtp_conn_id) as hook:
-                hook.send_email_smtp(to=alert.payload["to"], subject=alert.payload["subject"],
-                                     html_content=alert.payload["html"],
-                                     from_email=hook.from_email or "talentflow@localhost")
+                hook.send_email_smtp(
+                    to=alert.payload["to"],
+                    subject=alert.payload["subject"],
+                    html_content=alert.payload["html"],
+                    from_email=hook.from_email or "talentflow@localhost",
+                )
         except Exception as exc:  # noqa: BLE001 - SMTP, connection lookup and network errors alike
             if "connection is not found" in str(exc).lower() or "isn't defined" in str(exc):
-                raise DeliveryError(f"e-mail is not configured: no Airflow connection '{self.att.smtp_conn_id}' "
-                                    f"(set AIRFLOW_CONN_{self.att.smtp_conn_id.upper()})", retryable=False) from exc
-            raise DeliveryError(f"e-mail via Airflow connection '{self.att.smtp_conn_id}' failed: {exc}") from exc
+                raise DeliveryError(
+                    f"e-mail is not configured: no Airflow connection '{self.att.smtp_conn_id}' "
+                    f"(set AIRFLOW_CONN_{self.att.smtp_conn_id.upper()})",
+                    retryable=False,
+                ) from exc
+            raise DeliveryError(
+                f"e-mail via Airflow connection '{self.att.smtp_conn_id}' failed: {exc}"
+            ) from exc
 
 
-def deliver_with_retry(send: Callable[[Alert], None], alert: Alert, attempts: int, backoff: float,
-                       sleep: Callable[[float], None] = time.sleep) -> tuple[bool, int, str | None]:
+def deliver_with_retry(
+    send: Callable[[Alert], None],
+    alert: Alert,
+    attempts: int,
+    backoff: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[bool, int, str | None]:
     """(delivered, attempts made, last error): up to ``attempts`` tries, waiting backoff, 2x, 4x... between."""
     error = None
     for attempt in range(1, attempts + 1):
@@ -254,8 +292,14 @@ def deliver_with_retry(send: Callable[[Alert], None], alert: Alert, attempts: in
             return True, attempt, None
         except DeliveryError as exc:
             error = str(exc)
-            log.warning("alert %s via %s, attempt %d/%d: %s", alert.alert_id, alert.partner.channel, attempt,
-                        attempts, exc)
+            log.warning(
+                "alert %s via %s, attempt %d/%d: %s",
+                alert.alert_id,
+                alert.partner.channel,
+                attempt,
+                attempts,
+                exc,
+            )
             if not exc.retryable:
                 return False, attempt, error
             if attempt < attempts:
@@ -279,21 +323,35 @@ class AlertRun:
     alerts: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "alerts"} | {"alert_ids": [
-            a["alert_id"] for a in self.alerts]}
+        return {k: v for k, v in self.__dict__.items() if k != "alerts"} | {
+            "alert_ids": [a["alert_id"] for a in self.alerts]
+        }
 
 
 def _context(conn, day: date) -> tuple[pd.DataFrame, dict, dict, dict]:
-    history = pd.DataFrame(warehouse.fetch_all(
-        conn, f"SELECT employee_key, scored_at, risk_band FROM {SCORES.qualified} WHERE scored_at <= %s", (day,)),
-        columns=["employee_key", "scored_at", "risk_band"])
-    today = {r["employee_key"]: r for r in warehouse.fetch_all(
-        conn, f"SELECT * FROM {SCORES.qualified} WHERE scored_at = %s", (day,))}
-    departments = {r["employee_key"]: r["department"] for r in warehouse.fetch_all(
-        conn, "SELECT employee_key, department FROM marts.attrition_features")}
+    history = pd.DataFrame(
+        warehouse.fetch_all(
+            conn,
+            f"SELECT employee_key, scored_at, risk_band FROM {SCORES.qualified} WHERE scored_at <= %s",
+            (day,),
+        ),
+        columns=["employee_key", "scored_at", "risk_band"],
+    )
+    today = {
+        r["employee_key"]: r
+        for r in warehouse.fetch_all(conn, f"SELECT * FROM {SCORES.qualified} WHERE scored_at = %s", (day,))
+    }
+    departments = {
+        r["employee_key"]: r["department"]
+        for r in warehouse.fetch_all(conn, "SELECT employee_key, department FROM marts.attrition_features")
+    }
     # HR business partners act on the HRIS id; the alert carries nothing else that identifies a person.
-    ids = {r["employee_key"]: r["employee_id"] for r in warehouse.fetch_all(
-        conn, "SELECT employee_key, employee_id FROM restricted.employee_key_map")}
+    ids = {
+        r["employee_key"]: r["employee_id"]
+        for r in warehouse.fetch_all(
+            conn, "SELECT employee_key, employee_id FROM restricted.employee_key_map"
+        )
+    }
     return history, today, departments, ids
 
 
@@ -301,17 +359,24 @@ def _base_rate(conn, version: str | None) -> float | None:
     if not version:
         return None
     row = warehouse.fetch_all(
-        conn, "SELECT details->'production_trained_on' AS t FROM audit.model_evaluations "
-              "WHERE details->>'production_version' = %s ORDER BY evaluated_at DESC LIMIT 1", (version,))
+        conn,
+        "SELECT details->'production_trained_on' AS t FROM audit.model_evaluations "
+        "WHERE details->>'production_version' = %s ORDER BY evaluated_at DESC LIMIT 1",
+        (version,),
+    )
     trained = row[0]["t"] if row else None
     if trained and trained.get("rows"):
         return trained["positives"] / trained["rows"]
     return None
 
 
-def send_alerts(day: date, settings: Settings | None = None, att: AttritionSettings | None = None,
-                sender: Callable[[Alert], None] | None = None,
-                sleep: Callable[[float], None] = time.sleep) -> dict:
+def send_alerts(
+    day: date,
+    settings: Settings | None = None,
+    att: AttritionSettings | None = None,
+    sender: Callable[[Alert], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict:
     """Alert HR business partners about the high-risk episodes current on ``day`` not yet alerted."""
     settings = settings or get_settings()
     att = att or get_attrition_settings()
@@ -329,17 +394,26 @@ def send_alerts(day: date, settings: Settings | None = None, att: AttritionSetti
             history, today, departments, ids = _context(conn, day)
             episodes = current_episodes(history, day)
             run.high_risk = len(episodes)
-            known = {r["alert_id"]: r for r in warehouse.fetch_all(
-                conn, f"SELECT alert_id, status, attempts, sent_at FROM {ALERTS_SENT.qualified} "
-                      "WHERE episode_id = ANY(%s)", ([e.episode_id for e in episodes],))}
+            known = {
+                r["alert_id"]: r
+                for r in warehouse.fetch_all(
+                    conn,
+                    f"SELECT alert_id, status, attempts, sent_at FROM {ALERTS_SENT.qualified} "
+                    "WHERE episode_id = ANY(%s)",
+                    ([e.episode_id for e in episodes],),
+                )
+            }
             base_rate = _base_rate(conn, next(iter(today.values()))["model_version"] if today else None)
             for episode in episodes:
                 department = departments.get(episode.employee_key)
                 routed = partners_for(department, partners)
                 if not routed:
                     run.unrouted += 1
-                    log.warning("no HR business partner for department %r (nor a '*' row): employee %s not "
-                                "alerted", department, episode.employee_key)
+                    log.warning(
+                        "no HR business partner for department %r (nor a '*' row): employee %s not alerted",
+                        department,
+                        episode.employee_key,
+                    )
                     continue
                 ids_of_episode = [alert_id(episode, p.channel, p.recipient) for p in routed]
                 run.episodes_new += not any(a in known for a in ids_of_episode)
@@ -348,19 +422,41 @@ def send_alerts(day: date, settings: Settings | None = None, att: AttritionSetti
                     if previous and previous["status"] in ("sent", "gave_up"):
                         run.already_sent += 1
                         continue
-                    msg = alert_message(episode, today[episode.employee_key], ids.get(episode.employee_key),
-                                        department, partner, dashboard_url, att.horizon_months, base_rate)
+                    msg = alert_message(
+                        episode,
+                        today[episode.employee_key],
+                        ids.get(episode.employee_key),
+                        department,
+                        partner,
+                        dashboard_url,
+                        att.horizon_months,
+                        base_rate,
+                    )
                     alert = Alert(aid, episode, partner, msg, payload_for(partner, msg))
                     tried = previous["attempts"] if previous else 0
                     allowed = max(0, min(att.alert_attempts, att.alert_max_total_attempts - tried))
-                    ok, made, error = (deliver_with_retry(sender, alert, allowed, att.alert_backoff_seconds, sleep)
-                                       if allowed else (False, 0, "attempts exhausted"))
-                    status = "sent" if ok else ("gave_up" if tried + made >= att.alert_max_total_attempts
-                                                else "failed")
-                    row = {"alert_id": aid, "employee_key": episode.employee_key, "episode_id": episode.episode_id,
-                           "channel": partner.channel, "recipient": partner.recipient, "status": status,
-                           "attempts": tried + made, "error": error,
-                           "sent_at": datetime.now(UTC) if ok else None, "payload": alert.payload}
+                    ok, made, error = (
+                        deliver_with_retry(sender, alert, allowed, att.alert_backoff_seconds, sleep)
+                        if allowed
+                        else (False, 0, "attempts exhausted")
+                    )
+                    status = (
+                        "sent"
+                        if ok
+                        else ("gave_up" if tried + made >= att.alert_max_total_attempts else "failed")
+                    )
+                    row = {
+                        "alert_id": aid,
+                        "employee_key": episode.employee_key,
+                        "episode_id": episode.episode_id,
+                        "channel": partner.channel,
+                        "recipient": partner.recipient,
+                        "status": status,
+                        "attempts": tried + made,
+                        "error": error,
+                        "sent_at": datetime.now(UTC) if ok else None,
+                        "payload": alert.payload,
+                    }
                     warehouse.upsert(conn, ALERTS_SENT, [row], create=False)
                     conn.commit()  # recorded before the next one: a crash later never re-sends this one
                     setattr(run, status, getattr(run, status) + 1)

@@ -24,25 +24,37 @@ def evaluate_export(export: Path, mapping: Path, source: str = "auto", folds: in
         result = cross_validate(loaded.frame, LABEL, loaded.spec, folds=folds)
     except InsufficientData as exc:
         raise UserError(f"{export}: {exc}") from None
-    return {"export": str(export), "system": loaded.system, "source": loaded.source, "files": loaded.files,
-            "rejected_rows": loaded.rejected_rows, "employees": result["n"], "leavers": result["positives"],
-            "model": "logistic regression (L2, one-hot categoricals), sigmoid-calibrated", **result}
+    return {
+        "export": str(export),
+        "system": loaded.system,
+        "source": loaded.source,
+        "files": loaded.files,
+        "rejected_rows": loaded.rejected_rows,
+        "employees": result["n"],
+        "leavers": result["positives"],
+        "model": "logistic regression (L2, one-hot categoricals), sigmoid-calibrated",
+        **result,
+    }
 
 
 def _human(r: dict) -> str:
-    return "\n".join([
-        f"{r['system']} ({r['source']}): {r['employees']} employees, {r['leavers']} leavers "
-        f"({r['base_rate']:.1%}), {r['rejected_rows']} rows rejected by the mapping",
-        f"{r['folds']}-fold cross-validated ROC AUC   {r['roc_auc']:.3f} (per fold sd {r['roc_auc_sd']:.3f})",
-        f"precision in the top decile       {r['precision_at_top_decile']:.3f}",
-        f"Brier score                       {r['brier']:.4f}",
-        f"features: {', '.join(r['features'])}",
-    ])
+    return "\n".join(
+        [
+            f"{r['system']} ({r['source']}): {r['employees']} employees, {r['leavers']} leavers "
+            f"({r['base_rate']:.1%}), {r['rejected_rows']} rows rejected by the mapping",
+            f"{r['folds']}-fold cross-validated ROC AUC   {r['roc_auc']:.3f} (per fold sd {r['roc_auc_sd']:.3f})",
+            f"precision in the top decile       {r['precision_at_top_decile']:.3f}",
+            f"Brier score                       {r['brier']:.4f}",
+            f"features: {', '.join(r['features'])}",
+        ]
+    )
 
 
 @app.command("evaluate")
 def evaluate(
-    hris_export: Path = typer.Option(..., "--hris-export", help="HRIS export folder or a single export file."),
+    hris_export: Path = typer.Option(
+        ..., "--hris-export", help="HRIS export folder or a single export file."
+    ),
     mapping: Path = typer.Option(..., "--mapping", "-m", help="Mapping YAML for this HRIS."),
     source: str = typer.Option("auto", help="snapshot, entities, or auto (the snapshot file when mapped)."),
     folds: int = typer.Option(5, min=2, max=20, help="Cross-validation folds."),

@@ -44,7 +44,7 @@ def _svg(fig) -> Markup:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     text = buf.getvalue()
-    text = text[text.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG lives inside HTML
+    text = text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE: the SVG lives inside HTML
     return Markup(re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S))
 
 
@@ -126,58 +126,107 @@ class DashboardData:
 
 def collect(conn, day: date) -> DashboardData:
     data = DashboardData(day.isoformat(), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
-    totals = _rows(conn, "SELECT " + ", ".join(f"coalesce(sum({s}), 0)::bigint AS {s}" for s in STAGES)
-                   + " FROM marts.hiring_funnel")
+    totals = _rows(
+        conn,
+        "SELECT "
+        + ", ".join(f"coalesce(sum({s}), 0)::bigint AS {s}" for s in STAGES)
+        + " FROM marts.hiring_funnel",
+    )
     if totals and totals[0]["applications"]:
         data.funnel = totals[0]
-        data.funnel_by_requisition = _rows(conn, """
+        data.funnel_by_requisition = (
+            _rows(
+                conn,
+                """
             SELECT requisition_id, max(requisition_title) AS title, sum(applications)::bigint AS applications,
                    sum(interviewed)::bigint AS interviewed, sum(hired)::bigint AS hired,
                    round(sum(hired)::numeric / nullif(sum(applications), 0), 4) AS hire_rate
-            FROM marts.hiring_funnel GROUP BY requisition_id ORDER BY applications DESC LIMIT 15""") or []
-    scores = _rows(conn, """
+            FROM marts.hiring_funnel GROUP BY requisition_id ORDER BY applications DESC LIMIT 15""",
+            )
+            or []
+        )
+    scores = (
+        _rows(
+            conn,
+            """
         SELECT DISTINCT task_id, requisition_id, overall FROM marts.fct_interview_scores
-        WHERE overall IS NOT NULL ORDER BY requisition_id""") or []
+        WHERE overall IS NOT NULL ORDER BY requisition_id""",
+        )
+        or []
+    )
     for r in scores:
         data.interview_scores.setdefault(r["requisition_id"], []).append(float(r["overall"]))
     data.interviews_scored = len(scores)
-    risk = _rows(conn, """
+    risk = (
+        _rows(
+            conn,
+            """
         SELECT coalesce(department, 'unknown') AS department,
                count(*) FILTER (WHERE risk_band = 'high')::int AS high,
                count(*) FILTER (WHERE risk_band = 'medium')::int AS medium,
                count(*) FILTER (WHERE risk_band = 'low')::int AS low,
                round(avg(probability)::numeric, 4) AS mean_probability
-        FROM marts.attrition_risk GROUP BY 1 ORDER BY 2 DESC, 1""") or []
+        FROM marts.attrition_risk GROUP BY 1 ORDER BY 2 DESC, 1""",
+        )
+        or []
+    )
     data.risk_by_department = risk
     data.risk_totals = {b: sum(r[b] for r in risk) for b in ("high", "medium", "low")}
-    used = _rows(conn, """
+    used = _rows(
+        conn,
+        """
         SELECT model_name, model_version, roc_auc, precision_at_top_decile, brier, evaluated_at,
                details->'decision'->>'reason' AS reason, details->>'production_version' AS production_version
         FROM audit.model_evaluations WHERE (details->>'used')::boolean
-        ORDER BY evaluated_at DESC LIMIT 1""")
+        ORDER BY evaluated_at DESC LIMIT 1""",
+    )
     data.scorer = used[0] if used else None
-    alerts = _rows(conn, """
-        SELECT status, count(*)::int AS n FROM audit.alerts_sent GROUP BY status""") or []
+    alerts = (
+        _rows(
+            conn,
+            """
+        SELECT status, count(*)::int AS n FROM audit.alerts_sent GROUP BY status""",
+        )
+        or []
+    )
     data.alerts = {r["status"]: r["n"] for r in alerts}
-    salary = _rows(conn, """
+    salary = _rows(
+        conn,
+        """
         SELECT count(*)::int AS recommendations,
                count(*) FILTER (WHERE recommended_salary BETWEEN band_min AND band_max)::int AS within_band,
                count(*) FILTER (WHERE pay_equity_flag)::int AS pay_equity_flags
-        FROM marts.salary_recommendation""")
+        FROM marts.salary_recommendation""",
+    )
     data.salary = salary[0] if salary else None
-    data.pay_by_department = _rows(conn, """
+    data.pay_by_department = (
+        _rows(
+            conn,
+            """
         SELECT department, count(*)::int AS employees, count(*) FILTER (WHERE pay_below_band)::int AS below,
                round(avg(pay_below_band::int)::numeric, 4) AS below_share
-        FROM marts.attrition_features WHERE NOT exited GROUP BY department ORDER BY department""") or []
-    data.quality = _rows(conn, """
+        FROM marts.attrition_features WHERE NOT exited GROUP BY department ORDER BY department""",
+        )
+        or []
+    )
+    data.quality = (
+        _rows(
+            conn,
+            """
         SELECT DISTINCT ON (suite) suite, dataset, success, evaluated, failed, row_count,
                to_char(checked_at, 'YYYY-MM-DD HH24:MI') AS checked_at
-        FROM audit.data_quality_results ORDER BY suite, checked_at DESC""") or []
+        FROM audit.data_quality_results ORDER BY suite, checked_at DESC""",
+        )
+        or []
+    )
     return data
 
 
 def render(data: DashboardData) -> str:
-    env = Environment(loader=PackageLoader("talentflow.attrition", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(
+        loader=PackageLoader("talentflow.attrition", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
     charts = {
         "funnel": funnel_chart(data.funnel) if data.funnel else None,
         "interviews": interview_chart(data.interview_scores) if data.interview_scores else None,
@@ -197,6 +246,14 @@ def render_and_store(day: date, settings: Settings | None = None) -> dict:
     keys = [f"{PREFIX}/{day.isoformat()}.html", f"{PREFIX}/latest.html"]
     for key in keys:
         store.put(key, page, content_type="text/html; charset=utf-8")
-    return {"keys": keys, "url": store.url_for(keys[0]), "bytes": len(page),
-            "sections": {"funnel": data.funnel is not None, "interviews_scored": data.interviews_scored,
-                         "risk_departments": len(data.risk_by_department), "quality_suites": len(data.quality)}}
+    return {
+        "keys": keys,
+        "url": store.url_for(keys[0]),
+        "bytes": len(page),
+        "sections": {
+            "funnel": data.funnel is not None,
+            "interviews_scored": data.interviews_scored,
+            "risk_departments": len(data.risk_by_department),
+            "quality_suites": len(data.quality),
+        },
+    }

@@ -62,9 +62,16 @@ def calibration_bins(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]
     frame["bin"] = pd.qcut(frame["p"].rank(method="first"), q=min(bins, len(frame)), labels=False)
     out = []
     for b, g in frame.groupby("bin"):
-        out.append({"bin": int(b), "lower": round(float(g.p.min()), 4), "upper": round(float(g.p.max()), 4),
-                    "n": len(g), "mean_predicted": round(float(g.p.mean()), 4),
-                    "observed_rate": round(float(g.y.mean()), 4)})
+        out.append(
+            {
+                "bin": int(b),
+                "lower": round(float(g.p.min()), 4),
+                "upper": round(float(g.p.max()), 4),
+                "n": len(g),
+                "mean_predicted": round(float(g.p.mean()), 4),
+                "observed_rate": round(float(g.y.mean()), 4),
+            }
+        )
     return out
 
 
@@ -110,13 +117,21 @@ class Outcome:
         def auc(e):
             return e.metrics.get("roc_auc") if e else None
 
-        return {"used": self.decision["used"], "reason": self.decision["reason"], "version": self.scorer.version,
-                "model_auc": auc(self.model), "rules_auc": auc(self.rules),
-                "model_precision_at_top_decile": self.model.metrics.get("precision_at_top_decile")
-                if self.model else None,
-                "rules_precision_at_top_decile": self.rules.metrics.get("precision_at_top_decile"),
-                "base_rate": self.scorer.base_rate, "held_out_rows": self.rules.metrics.get("n"),
-                "held_out_positives": self.rules.metrics.get("positives"), "split": self.split.describe()}
+        return {
+            "used": self.decision["used"],
+            "reason": self.decision["reason"],
+            "version": self.scorer.version,
+            "model_auc": auc(self.model),
+            "rules_auc": auc(self.rules),
+            "model_precision_at_top_decile": self.model.metrics.get("precision_at_top_decile")
+            if self.model
+            else None,
+            "rules_precision_at_top_decile": self.rules.metrics.get("precision_at_top_decile"),
+            "base_rate": self.scorer.base_rate,
+            "held_out_rows": self.rules.metrics.get("n"),
+            "held_out_positives": self.rules.metrics.get("positives"),
+            "split": self.split.describe(),
+        }
 
 
 def _labels(frame: pd.DataFrame) -> np.ndarray:
@@ -127,8 +142,14 @@ def _rules_scorer(rules: RuleSet, rows: pd.DataFrame, att: AttritionSettings, tr
     y = _labels(rows)
     if len(rows) and y.any():
         calibration = RulesCalibration.fit(evaluate(rules, rows).scores, y)
-        return Scorer("rules", rules, float(y.mean()), att.horizon_months, calibration=calibration,
-                      trained_on=trained_on)
+        return Scorer(
+            "rules",
+            rules,
+            float(y.mean()),
+            att.horizon_months,
+            calibration=calibration,
+            trained_on=trained_on,
+        )
     return Scorer("rules", rules, None, att.horizon_months, trained_on=trained_on)
 
 
@@ -138,10 +159,16 @@ def choose(model_auc: float | None, rules_auc: float | None, model_error: str | 
     if model_error is not None:
         return {"used": "rules", "reason": f"model not trained: {model_error}"}
     if model_auc is None or rules_auc is None:
-        return {"used": "rules", "reason": "the held-out period has no leavers (or only leavers): AUC undefined"}
+        return {
+            "used": "rules",
+            "reason": "the held-out period has no leavers (or only leavers): AUC undefined",
+        }
     if model_auc > rules_auc:
         return {"used": "model", "reason": f"model held-out ROC AUC {model_auc:.3f} > rules {rules_auc:.3f}"}
-    return {"used": "rules", "reason": f"model held-out ROC AUC {model_auc:.3f} <= rules {rules_auc:.3f}: model not used"}
+    return {
+        "used": "rules",
+        "reason": f"model held-out ROC AUC {model_auc:.3f} <= rules {rules_auc:.3f}: model not used",
+    }
 
 
 def evaluate_held_out(conn, att: AttritionSettings | None = None, rules: RuleSet | None = None) -> Outcome:
@@ -150,21 +177,38 @@ def evaluate_held_out(conn, att: AttritionSettings | None = None, rules: RuleSet
     rules = rules or load_rules(att.rules_file)
     window = features.data_window(conn)
     if window is None:
-        raise InsufficientData("marts.attrition_features or marts.fct_attendance is empty: load HRIS exports "
-                               "(archive_sync) and build the warehouse (warehouse_build) first")
-    split = features.time_split(*window, horizon_months=att.horizon_months, holdout_months=att.holdout_months,
-                                step_months=att.landmark_step_months)
+        raise InsufficientData(
+            "marts.attrition_features or marts.fct_attendance is empty: load HRIS exports "
+            "(archive_sync) and build the warehouse (warehouse_build) first"
+        )
+    split = features.time_split(
+        *window,
+        horizon_months=att.horizon_months,
+        holdout_months=att.holdout_months,
+        step_months=att.landmark_step_months,
+    )
     rows = features.landmark_rows(conn, split.all_complete, att.horizon_months)
-    trained_on = {"landmarks": [d.isoformat() for d in split.all_complete], "rows": len(rows),
-                  "positives": int(_labels(rows).sum()) if len(rows) else 0}
+    trained_on = {
+        "landmarks": [d.isoformat() for d in split.all_complete],
+        "rows": len(rows),
+        "positives": int(_labels(rows).sum()) if len(rows) else 0,
+    }
     if not split.usable:
-        reason = (f"not enough history for a held-out period: data {window[0]} to {window[1]}, a "
-                  f"{att.holdout_months}-month hold-out needs training landmarks {att.horizon_months} months "
-                  "before it")
-        rules_eval = Evaluation(RULES_NAME, rules.version, metrics(np.array([], bool), np.array([])), 0,
-                                {"note": reason})
-        return Outcome(split, rules_eval, None, {"used": "rules", "reason": reason},
-                       _rules_scorer(rules, rows, att, trained_on))
+        reason = (
+            f"not enough history for a held-out period: data {window[0]} to {window[1]}, a "
+            f"{att.holdout_months}-month hold-out needs training landmarks {att.horizon_months} months "
+            "before it"
+        )
+        rules_eval = Evaluation(
+            RULES_NAME, rules.version, metrics(np.array([], bool), np.array([])), 0, {"note": reason}
+        )
+        return Outcome(
+            split,
+            rules_eval,
+            None,
+            {"used": "rules", "reason": reason},
+            _rules_scorer(rules, rows, att, trained_on),
+        )
 
     train = rows[rows["as_of"].isin(split.train)]
     test = rows[rows["as_of"].isin(split.held_out)]
@@ -174,28 +218,44 @@ def evaluate_held_out(conn, att: AttritionSettings | None = None, rules: RuleSet
     test_scores = evaluate(rules, test).scores
     calibration = RulesCalibration.fit(evaluate(rules, train).scores, y_train) if y_train.any() else None
     rules_p = calibration.predict(test_scores) if calibration else None
-    rules_eval = Evaluation(RULES_NAME, rules.version, metrics(y_test, test_scores, rules_p), len(train),
-                            {"ranking": "rules score", "probability": "isotonic calibration on training landmarks"})
+    rules_eval = Evaluation(
+        RULES_NAME,
+        rules.version,
+        metrics(y_test, test_scores, rules_p),
+        len(train),
+        {"ranking": "rules score", "probability": "isotonic calibration on training landmarks"},
+    )
 
     model_eval, model_error = None, None
     try:
         fitted = fit_model(train)
         model_p = fitted.predict(test)
-        model_eval = Evaluation(MODEL_NAME, fitted.version, metrics(y_test, model_p), len(train),
-                                {"features": fitted.spec.columns, "calibration": "sigmoid, out-of-fold by employee",
-                                 "classifier": "logistic regression, L2"})
+        model_eval = Evaluation(
+            MODEL_NAME,
+            fitted.version,
+            metrics(y_test, model_p),
+            len(train),
+            {
+                "features": fitted.spec.columns,
+                "calibration": "sigmoid, out-of-fold by employee",
+                "classifier": "logistic regression, L2",
+            },
+        )
     except InsufficientData as exc:
         model_error = str(exc)
 
-    decision = choose(model_eval.metrics["roc_auc"] if model_eval else None, rules_eval.metrics["roc_auc"],
-                      model_error)
+    decision = choose(
+        model_eval.metrics["roc_auc"] if model_eval else None, rules_eval.metrics["roc_auc"], model_error
+    )
     log.info("attrition scorer: %s (%s)", decision["used"], decision["reason"])
 
     # The scorer in production learns from every landmark whose outcome is known, held-out period included.
     if decision["used"] == "model":
         final = fit_model(rows)
         y_all = _labels(rows)
-        scorer = Scorer("model", rules, float(y_all.mean()), att.horizon_months, model=final, trained_on=trained_on)
+        scorer = Scorer(
+            "model", rules, float(y_all.mean()), att.horizon_months, model=final, trained_on=trained_on
+        )
     else:
         scorer = _rules_scorer(rules, rows, att, trained_on)
     return Outcome(split, rules_eval, model_eval, decision, scorer)
@@ -209,17 +269,31 @@ def evaluation_rows(outcome: Outcome, evaluated_at: datetime) -> list[dict]:
         used = outcome.decision["used"] == ("model" if ev.model_name == MODEL_NAME else "rules")
         key = json.dumps([ev.model_name, ev.model_version, outcome.split.describe()], sort_keys=True)
         m = ev.metrics
-        rows.append({
-            "evaluation_id": hashlib.sha256(key.encode()).hexdigest()[:24],
-            "model_name": ev.model_name, "model_version": ev.model_version, "evaluated_at": evaluated_at,
-            "roc_auc": m.get("roc_auc"), "precision_at_top_decile": m.get("precision_at_top_decile"),
-            "brier": m.get("brier"), "calibration": m.get("calibration", []), "n_train": ev.n_train,
-            "n_test": m.get("n", 0), "positives": m.get("positives", 0),
-            "details": {**ev.details, "evaluation": "held-out later period", "split": outcome.split.describe(),
-                        "base_rate_held_out": m.get("base_rate"), "used": used, "decision": outcome.decision,
-                        "production_version": outcome.scorer.version if used else None,
-                        "production_trained_on": outcome.scorer.trained_on if used else None},
-        })
+        rows.append(
+            {
+                "evaluation_id": hashlib.sha256(key.encode()).hexdigest()[:24],
+                "model_name": ev.model_name,
+                "model_version": ev.model_version,
+                "evaluated_at": evaluated_at,
+                "roc_auc": m.get("roc_auc"),
+                "precision_at_top_decile": m.get("precision_at_top_decile"),
+                "brier": m.get("brier"),
+                "calibration": m.get("calibration", []),
+                "n_train": ev.n_train,
+                "n_test": m.get("n", 0),
+                "positives": m.get("positives", 0),
+                "details": {
+                    **ev.details,
+                    "evaluation": "held-out later period",
+                    "split": outcome.split.describe(),
+                    "base_rate_held_out": m.get("base_rate"),
+                    "used": used,
+                    "decision": outcome.decision,
+                    "production_version": outcome.scorer.version if used else None,
+                    "production_trained_on": outcome.scorer.trained_on if used else None,
+                },
+            }
+        )
     return rows
 
 
@@ -247,14 +321,23 @@ def cross_validate(frame: pd.DataFrame, label: str, spec: FeatureSpec, folds: in
     if positives < need or negatives < need:
         raise InsufficientData(
             f"too few rows for {folds}-fold cross-validation: {len(y)} employees, {positives} leavers and "
-            f"{negatives} stayers; need at least {need} of each")
+            f"{negatives} stayers; need at least {need} of each"
+        )
     oof = np.zeros(len(y))
     fold_auc = []
-    for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
+    for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(
+        np.zeros(len(y)), y
+    ):
         fitted = fit_model(frame.iloc[train], label=label, groups_col=None, spec=spec)
         oof[test] = fitted.predict(frame.iloc[test])
         fold_auc.append(round(float(roc_auc_score(y[test], oof[test])), 4))
     result = metrics(y, oof)
-    result.update({"folds": folds, "roc_auc_per_fold": fold_auc,
-                   "roc_auc_sd": round(float(np.std(fold_auc)), 4), "features": spec.columns})
+    result.update(
+        {
+            "folds": folds,
+            "roc_auc_per_fold": fold_auc,
+            "roc_auc_sd": round(float(np.std(fold_auc)), 4),
+            "features": spec.columns,
+        }
+    )
     return result

@@ -51,7 +51,11 @@ def _entity(export: Path, mapping: Mapping, name: str) -> tuple[pd.DataFrame | N
             rejected += len(errors)
     if not files:
         return None, [], 0
-    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), [str(f) for f in files], rejected
+    return (
+        (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()),
+        [str(f) for f in files],
+        rejected,
+    )
 
 
 def from_snapshot(frame: pd.DataFrame) -> tuple[pd.DataFrame, FeatureSpec]:
@@ -63,8 +67,9 @@ def from_snapshot(frame: pd.DataFrame) -> tuple[pd.DataFrame, FeatureSpec]:
         if col in SNAPSHOT_IDS or col in entity.pii or col not in frame:
             continue
         if kind in ("number", "int", "bool"):
-            frame[col] = pd.to_numeric(frame[col].map(lambda v: float(v) if v is not None else np.nan),
-                                       errors="coerce")
+            frame[col] = pd.to_numeric(
+                frame[col].map(lambda v: float(v) if v is not None else np.nan), errors="coerce"
+            )
             numeric.append(col)
         else:
             categorical.append(col)
@@ -75,8 +80,10 @@ def from_entities(export: Path, mapping: Mapping) -> tuple[pd.DataFrame, Feature
     employees, files, rejected = _entity(export, mapping, "employees")
     exits, f2, r2 = _entity(export, mapping, "exits")
     if employees is None or employees.empty or exits is None:
-        raise ValueError("the export has no snapshot file and no employees + exits files to derive one from "
-                         "(map the 'snapshot' entity, or 'employees' and 'exits')")
+        raise ValueError(
+            "the export has no snapshot file and no employees + exits files to derive one from "
+            "(map the 'snapshot' entity, or 'employees' and 'exits')"
+        )
     files, rejected = files + f2, rejected + r2
     other = {}
     for name in ("performance_reviews", "job_history", "compensation"):
@@ -85,9 +92,16 @@ def from_entities(export: Path, mapping: Mapping) -> tuple[pd.DataFrame, Feature
         files, rejected = files + f, rejected + r
 
     people = employees.drop_duplicates("employee_id", keep="last").set_index("employee_id")
-    last_exit = exits.sort_values("exit_date").drop_duplicates("employee_id", keep="last").set_index("employee_id")
-    dates = [pd.to_datetime(c, errors="coerce").max() for frame in [exits, *other.values()] if frame is not None
-             for c in [frame.get(k) for k in ("exit_date", "review_date", "effective_date")] if c is not None]
+    last_exit = (
+        exits.sort_values("exit_date").drop_duplicates("employee_id", keep="last").set_index("employee_id")
+    )
+    dates = [
+        pd.to_datetime(c, errors="coerce").max()
+        for frame in [exits, *other.values()]
+        if frame is not None
+        for c in [frame.get(k) for k in ("exit_date", "review_date", "effective_date")]
+        if c is not None
+    ]
     export_date = pd.Timestamp(mapping.as_of) if mapping.as_of else max(d for d in dates if pd.notna(d))
     out = pd.DataFrame(index=people.index)
     out["as_of"] = pd.to_datetime(last_exit["exit_date"]).reindex(out.index).fillna(export_date)
@@ -101,7 +115,8 @@ def from_entities(export: Path, mapping: Mapping) -> tuple[pd.DataFrame, Feature
         if frame is None or frame.empty:
             return None
         merged = frame.assign(_d=pd.to_datetime(frame[date_col])).merge(
-            out[["as_of"]], left_on="employee_id", right_index=True)
+            out[["as_of"]], left_on="employee_id", right_index=True
+        )
         return merged[merged["_d"] < merged["as_of"]].sort_values("_d")
 
     reviews = before(other["performance_reviews"], "review_date")
@@ -119,8 +134,18 @@ def from_entities(export: Path, mapping: Mapping) -> tuple[pd.DataFrame, Feature
     if pay is not None:
         out["base_salary"] = pay.groupby("employee_id")["base_salary"].last().astype(float)
     out = out.reset_index()
-    numeric = [c for c in ("tenure_years", "promotions", "years_since_last_promotion", "latest_rating",
-                           "mean_rating_last_year", "base_salary") if c in out]
+    numeric = [
+        c
+        for c in (
+            "tenure_years",
+            "promotions",
+            "years_since_last_promotion",
+            "latest_rating",
+            "mean_rating_last_year",
+            "base_salary",
+        )
+        if c in out
+    ]
     return out, FeatureSpec.for_frame(out, numeric, ("department", "job_family", "level")), files, rejected
 
 
@@ -139,6 +164,8 @@ def load_export_frame(export: Path | str, mapping_path: Path | str, source: str 
             frame, spec = from_snapshot(snapshot)
             return ExportFrame(frame, spec, "snapshot", mapping.system, files, rejected)
         if source == "snapshot":
-            raise ValueError(f"{export}: the mapping {mapping_path} maps no snapshot file found in the export")
+            raise ValueError(
+                f"{export}: the mapping {mapping_path} maps no snapshot file found in the export"
+            )
     frame, spec, files, rejected = from_entities(export, mapping)
     return ExportFrame(frame, spec, "entities", mapping.system, files, rejected)

@@ -174,11 +174,14 @@ class TimeSplit:
         return self.complete
 
     def describe(self) -> dict:
-        return {"data_start": self.data_start.isoformat(), "data_end": self.data_end.isoformat(),
-                "horizon_months": self.horizon_months,
-                "holdout_start": self.holdout_start.isoformat() if self.holdout_start else None,
-                "train_landmarks": [d.isoformat() for d in self.train],
-                "held_out_landmarks": [d.isoformat() for d in self.held_out]}
+        return {
+            "data_start": self.data_start.isoformat(),
+            "data_end": self.data_end.isoformat(),
+            "horizon_months": self.horizon_months,
+            "holdout_start": self.holdout_start.isoformat() if self.holdout_start else None,
+            "train_landmarks": [d.isoformat() for d in self.train],
+            "held_out_landmarks": [d.isoformat() for d in self.held_out],
+        }
 
 
 def add_months(day: date, months: int) -> date:
@@ -193,8 +196,15 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)  # pragma: no cover - 28 always exists
 
 
-def time_split(data_start: date, data_end: date, *, horizon_months: int = 6, holdout_months: int = 12,
-               step_months: int = 3, min_history_days: int = 90) -> TimeSplit:
+def time_split(
+    data_start: date,
+    data_end: date,
+    *,
+    horizon_months: int = 6,
+    holdout_months: int = 12,
+    step_months: int = 3,
+    min_history_days: int = 90,
+) -> TimeSplit:
     """Landmarks on month starts every ``step_months``, the last one's label window ending at the data's end.
 
     Held-out landmarks: those in the last ``holdout_months`` whose label window is fully observed.
@@ -213,8 +223,15 @@ def time_split(data_start: date, data_end: date, *, horizon_months: int = 6, hol
         landmark = add_months(landmark, -step_months)
     held_out = tuple(sorted(d for d in landmarks if d >= holdout_start))
     train = tuple(sorted(d for d in landmarks if add_months(d, horizon_months) <= holdout_start))
-    return TimeSplit(data_start, data_end, horizon_months, holdout_start if held_out else None, train, held_out,
-                     tuple(sorted(landmarks)))
+    return TimeSplit(
+        data_start,
+        data_end,
+        horizon_months,
+        holdout_start if held_out else None,
+        train,
+        held_out,
+        tuple(sorted(landmarks)),
+    )
 
 
 def data_window(conn) -> tuple[date, date] | None:
@@ -252,5 +269,7 @@ def landmark_rows(conn, landmarks: tuple[date, ...] | list[date], horizon_months
     columns = ["employee_key", "as_of", *FEATURES, *EXTRA, LABEL]
     if not landmarks:
         return pd.DataFrame(columns=columns)
-    rows = warehouse.fetch_all(conn, LANDMARK_SQL, {"landmarks": list(landmarks), "horizon_months": horizon_months})
+    rows = warehouse.fetch_all(
+        conn, LANDMARK_SQL, {"landmarks": list(landmarks), "horizon_months": horizon_months}
+    )
     return _typed(pd.DataFrame(rows, columns=columns))

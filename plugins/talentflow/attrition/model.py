@@ -71,8 +71,10 @@ class InsufficientData(ValueError):
 def check_trainable(y: np.ndarray, what: str, minimum: int = MIN_POSITIVES) -> None:
     positives, negatives = int(np.sum(y)), int(len(y) - np.sum(y))
     if positives < minimum or negatives < minimum:
-        raise InsufficientData(f"{what}: {len(y)} rows with {positives} leavers and {negatives} stayers; "
-                               f"need at least {minimum} of each")
+        raise InsufficientData(
+            f"{what}: {len(y)} rows with {positives} leavers and {negatives} stayers; "
+            f"need at least {minimum} of each"
+        )
 
 
 @dataclass
@@ -85,11 +87,15 @@ class FeatureSpec:
         return [*self.numeric, *self.categorical]
 
     @classmethod
-    def for_frame(cls, frame: pd.DataFrame, numeric=(*NUMERIC, *BOOLEAN), categorical=CATEGORICAL) -> FeatureSpec:
+    def for_frame(
+        cls, frame: pd.DataFrame, numeric=(*NUMERIC, *BOOLEAN), categorical=CATEGORICAL
+    ) -> FeatureSpec:
         """The features that carry any value in ``frame`` (all-empty ones, e.g. interview scores before
         any interview was scored, are left out rather than imputed from nothing)."""
-        return cls([c for c in numeric if c in frame and frame[c].notna().any()],
-                   [c for c in categorical if c in frame and frame[c].notna().any()])
+        return cls(
+            [c for c in numeric if c in frame and frame[c].notna().any()],
+            [c for c in categorical if c in frame and frame[c].notna().any()],
+        )
 
     def matrix(self, frame: pd.DataFrame) -> pd.DataFrame:
         x = pd.DataFrame(index=frame.index)
@@ -101,12 +107,18 @@ class FeatureSpec:
 
 
 def build_pipeline(spec: FeatureSpec, c: float = C) -> Pipeline:
-    parts = [("num", make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler()),
-              spec.numeric)]
+    parts = [
+        (
+            "num",
+            make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler()),
+            spec.numeric,
+        )
+    ]
     if spec.categorical:
         parts.append(("cat", OneHotEncoder(handle_unknown="ignore"), spec.categorical))
-    return Pipeline([("features", ColumnTransformer(parts)),
-                     ("classifier", LogisticRegression(C=c, max_iter=5000))])
+    return Pipeline(
+        [("features", ColumnTransformer(parts)), ("classifier", LogisticRegression(C=c, max_iter=5000))]
+    )
 
 
 def _splits(y: np.ndarray, groups: np.ndarray | None, folds: int) -> list:
@@ -114,7 +126,9 @@ def _splits(y: np.ndarray, groups: np.ndarray | None, folds: int) -> list:
         splitter = GroupKFold(n_splits=folds)
         splits = list(splitter.split(np.zeros(len(y)), y, groups))
     else:
-        splits = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(np.zeros(len(y)), y))
+        splits = list(
+            StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(np.zeros(len(y)), y)
+        )
     for train, test in splits:
         if y[train].sum() == 0 or y[test].sum() == 0:
             raise InsufficientData(f"a calibration fold has no leavers ({int(y.sum())} in {len(y)} rows)")
@@ -151,16 +165,26 @@ class FittedModel:
         z = z.toarray() if hasattr(z, "toarray") else np.asarray(z)
         coef = self.pipeline[-1].coef_[0]
         per_column = (z - self.baseline) * coef
-        return pd.DataFrame({f: per_column[:, idx].sum(axis=1) for f, idx in self.groups.items()},
-                            index=frame.index)
+        return pd.DataFrame(
+            {f: per_column[:, idx].sum(axis=1) for f, idx in self.groups.items()}, index=frame.index
+        )
 
     def top_factors(self, frame: pd.DataFrame, k: int = 3) -> list[list[dict]]:
         contrib = self.contributions(frame)
         out = []
         for i, (_, row) in enumerate(contrib.iterrows()):
             top = row[row > 0].sort_values(ascending=False).head(k)
-            out.append([{"feature": f, "label": LABELS.get(f, f), "value": _plain(frame.iloc[i][f]),
-                         "contribution": round(float(v), 4)} for f, v in top.items()])
+            out.append(
+                [
+                    {
+                        "feature": f,
+                        "label": LABELS.get(f, f),
+                        "value": _plain(frame.iloc[i][f]),
+                        "contribution": round(float(v), 4),
+                    }
+                    for f, v in top.items()
+                ]
+            )
         return out
 
 
@@ -177,16 +201,24 @@ def _groups(pipeline: Pipeline, spec: FeatureSpec) -> dict[str, list[int]]:
     return groups
 
 
-def fit_model(frame: pd.DataFrame, *, label: str = LABEL, groups_col: str | None = "employee_key",
-              spec: FeatureSpec | None = None, c: float = C, folds: int = CALIBRATION_FOLDS) -> FittedModel:
+def fit_model(
+    frame: pd.DataFrame,
+    *,
+    label: str = LABEL,
+    groups_col: str | None = "employee_key",
+    spec: FeatureSpec | None = None,
+    c: float = C,
+    folds: int = CALIBRATION_FOLDS,
+) -> FittedModel:
     """Fit and calibrate on ``frame``; raises InsufficientData when it has too few leavers."""
     y = frame[label].astype(bool).to_numpy()
     check_trainable(y, "training rows")
     spec = spec or FeatureSpec.for_frame(frame)
     x = spec.matrix(frame)
     groups = frame[groups_col].to_numpy() if groups_col and groups_col in frame else None
-    calibrated = CalibratedClassifierCV(build_pipeline(spec, c), method="sigmoid",
-                                        cv=_splits(y, groups, folds), ensemble=False)
+    calibrated = CalibratedClassifierCV(
+        build_pipeline(spec, c), method="sigmoid", cv=_splits(y, groups, folds), ensemble=False
+    )
     calibrated.fit(x, y)
     # Platt's p = 1 / (1 + exp(a * logit + b)) keeps the model's ranking only when a < 0; a >= 0 means
     # the out-of-fold predictions ranked stayers above leavers, i.e. no signal worth calibrating.
@@ -195,11 +227,20 @@ def fit_model(frame: pd.DataFrame, *, label: str = LABEL, groups_col: str | None
     pipeline = calibrated.calibrated_classifiers_[0].estimator
     z = pipeline[:-1].transform(x)
     z = z.toarray() if hasattr(z, "toarray") else np.asarray(z)
-    digest = hashlib.sha256(json.dumps(
-        [data_digest(frame[[*spec.columns, label]]), spec.columns, c, folds, sklearn.__version__]).encode()
+    digest = hashlib.sha256(
+        json.dumps(
+            [data_digest(frame[[*spec.columns, label]]), spec.columns, c, folds, sklearn.__version__]
+        ).encode()
     ).hexdigest()[:10]
-    return FittedModel(spec, calibrated, z.mean(axis=0), _groups(pipeline, spec), f"{MODEL_NAME}-{digest}",
-                       len(y), int(y.sum()))
+    return FittedModel(
+        spec,
+        calibrated,
+        z.mean(axis=0),
+        _groups(pipeline, spec),
+        f"{MODEL_NAME}-{digest}",
+        len(y),
+        int(y.sum()),
+    )
 
 
 @dataclass
@@ -245,10 +286,19 @@ class Scorer:
             probability = self.model.predict(frame)
             factors = self.model.top_factors(frame)
         else:
-            probability = self.calibration.predict(ruled.scores) if self.calibration else np.full(len(frame), np.nan)
+            probability = (
+                self.calibration.predict(ruled.scores) if self.calibration else np.full(len(frame), np.nan)
+            )
             factors = [[] for _ in range(len(frame))]
-        return pd.DataFrame({"employee_key": frame["employee_key"].to_numpy(), "probability": probability,
-                             "rules_score": ruled.scores, "reasons": ruled.reasons, "top_factors": factors})
+        return pd.DataFrame(
+            {
+                "employee_key": frame["employee_key"].to_numpy(),
+                "probability": probability,
+                "rules_score": ruled.scores,
+                "reasons": ruled.reasons,
+                "top_factors": factors,
+            }
+        )
 
     def dumps(self) -> bytes:
         import joblib

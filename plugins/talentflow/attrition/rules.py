@@ -20,9 +20,23 @@ import pandas as pd
 
 from talentflow.attrition.features import EXTRA, FEATURES
 
-OPERATORS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
-             ">=": operator.ge}
-COLUMNS = ("rule_id", "condition_column", "operator", "threshold", "weight", "description", "suggested_action")
+OPERATORS = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+COLUMNS = (
+    "rule_id",
+    "condition_column",
+    "operator",
+    "threshold",
+    "weight",
+    "description",
+    "suggested_action",
+)
 KNOWN_COLUMNS = frozenset((*FEATURES, *EXTRA))
 
 
@@ -51,8 +65,13 @@ class Condition:
         return np.array([self.holds(v) for v in frame[self.column].tolist()], dtype=bool)
 
     def text(self) -> str:
-        value = str(self.threshold).lower() if isinstance(self.threshold, bool) else f"{self.threshold:g}" \
-            if isinstance(self.threshold, float) else self.threshold
+        value = (
+            str(self.threshold).lower()
+            if isinstance(self.threshold, bool)
+            else f"{self.threshold:g}"
+            if isinstance(self.threshold, float)
+            else self.threshold
+        )
         return f"{self.column} {self.op} {value}"
 
 
@@ -114,30 +133,48 @@ def parse_rules(rows: Iterable[Mapping[str, str]], source: str = "attrition_rule
         if not rule_id:
             raise RulesError(f"{where}: rule_id is empty")
         if column not in KNOWN_COLUMNS:
-            raise RulesError(f"{where}: rule '{rule_id}' tests unknown column '{column}' "
-                             f"(known: {', '.join(sorted(KNOWN_COLUMNS))})")
+            raise RulesError(
+                f"{where}: rule '{rule_id}' tests unknown column '{column}' "
+                f"(known: {', '.join(sorted(KNOWN_COLUMNS))})"
+            )
         if op not in OPERATORS:
-            raise RulesError(f"{where}: rule '{rule_id}' has operator '{op}'; use one of {' '.join(OPERATORS)}")
+            raise RulesError(
+                f"{where}: rule '{rule_id}' has operator '{op}'; use one of {' '.join(OPERATORS)}"
+            )
         threshold = _threshold(row["threshold"] or "", where)
         if isinstance(threshold, bool | str) and op not in ("=", "!="):
-            raise RulesError(f"{where}: rule '{rule_id}' compares '{threshold}' with '{op}'; only = and != "
-                             "work for flags and text")
+            raise RulesError(
+                f"{where}: rule '{rule_id}' compares '{threshold}' with '{op}'; only = and != "
+                "work for flags and text"
+            )
         try:
             weight = float(row["weight"])
         except (TypeError, ValueError):
             raise RulesError(f"{where}: rule '{rule_id}' weight '{row['weight']}' is not a number") from None
-        rule = grouped.setdefault(rule_id, {"weight": weight, "description": (row["description"] or "").strip(),
-                                            "suggested_action": (row["suggested_action"] or "").strip(),
-                                            "conditions": []})
+        rule = grouped.setdefault(
+            rule_id,
+            {
+                "weight": weight,
+                "description": (row["description"] or "").strip(),
+                "suggested_action": (row["suggested_action"] or "").strip(),
+                "conditions": [],
+            },
+        )
         if weight != rule["weight"]:
-            raise RulesError(f"{where}: rule '{rule_id}' has weight {weight:g} here and {rule['weight']:g} on "
-                             "an earlier row; a rule has one weight")
+            raise RulesError(
+                f"{where}: rule '{rule_id}' has weight {weight:g} here and {rule['weight']:g} on "
+                "an earlier row; a rule has one weight"
+            )
         rule["conditions"].append(Condition(column, op, threshold))
-        blob.append([rule_id, column, op, str(threshold), weight, rule["description"], rule["suggested_action"]])
+        blob.append(
+            [rule_id, column, op, str(threshold), weight, rule["description"], rule["suggested_action"]]
+        )
     if not grouped:
         raise RulesError(f"{source}: no rules")
-    rules = tuple(Rule(rid, g["weight"], g["description"] or rid, g["suggested_action"], tuple(g["conditions"]))
-                  for rid, g in grouped.items())
+    rules = tuple(
+        Rule(rid, g["weight"], g["description"] or rid, g["suggested_action"], tuple(g["conditions"]))
+        for rid, g in grouped.items()
+    )
     version = "rules-" + hashlib.sha256(repr(blob).encode()).hexdigest()[:10]
     return RuleSet(rules, version, source)
 
@@ -171,11 +208,15 @@ def evaluate(rules: RuleSet, frame: pd.DataFrame) -> RuleScores:
         scores += matched * rule.weight
         for i in np.flatnonzero(matched):
             row = frame.iloc[i]
-            reasons[i].append({
-                "rule_id": rule.rule_id, "weight": rule.weight, "description": rule.description,
-                "suggested_action": rule.suggested_action,
-                "evidence": {c: _plain(row[c]) for c in dict.fromkeys(rule.columns)},
-            })
+            reasons[i].append(
+                {
+                    "rule_id": rule.rule_id,
+                    "weight": rule.weight,
+                    "description": rule.description,
+                    "suggested_action": rule.suggested_action,
+                    "evidence": {c: _plain(row[c]) for c in dict.fromkeys(rule.columns)},
+                }
+            )
     return RuleScores(scores, reasons)
 
 

@@ -22,10 +22,16 @@ def _warehouse_connection(settings: Settings) -> str:
     from sqlalchemy.engine import make_url
 
     url = make_url(settings.warehouse_dsn)
-    return json.dumps({
-        "conn_type": "postgres", "host": url.host, "port": url.port or 5432, "login": url.username,
-        "password": url.password, "schema": url.database,
-    })
+    return json.dumps(
+        {
+            "conn_type": "postgres",
+            "host": url.host,
+            "port": url.port or 5432,
+            "login": url.username,
+            "password": url.password,
+            "schema": url.database,
+        }
+    )
 
 
 def airflow_environment(settings: Settings | None = None) -> dict[str, str]:
@@ -41,19 +47,24 @@ def airflow_environment(settings: Settings | None = None) -> dict[str, str]:
         # Local development: every user of the standalone UI is an admin (never in production).
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
         f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}": _warehouse_connection(settings),
-        "AIRFLOW_VAR_TALENTFLOW_CONFIG": json.dumps({
-            "bucket": settings.bucket, "storage_backend": settings.storage_backend,
-            "warehouse_external": not settings.embedded_warehouse,
-        }),
+        "AIRFLOW_VAR_TALENTFLOW_CONFIG": json.dumps(
+            {
+                "bucket": settings.bucket,
+                "storage_backend": settings.storage_backend,
+                "warehouse_external": not settings.embedded_warehouse,
+            }
+        ),
     }
     if settings.storage_backend == "s3":
         scheme = "https" if settings.s3_secure else "http"
-        env[f"AIRFLOW_CONN_{S3_CONN_ID.upper()}"] = json.dumps({
-            "conn_type": "aws",
-            "login": settings.s3_access_key.get_secret_value() if settings.s3_access_key else None,
-            "password": settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None,
-            "extra": {"endpoint_url": f"{scheme}://{settings.s3_endpoint}"},
-        })
+        env[f"AIRFLOW_CONN_{S3_CONN_ID.upper()}"] = json.dumps(
+            {
+                "conn_type": "aws",
+                "login": settings.s3_access_key.get_secret_value() if settings.s3_access_key else None,
+                "password": settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None,
+                "extra": {"endpoint_url": f"{scheme}://{settings.s3_endpoint}"},
+            }
+        )
     # Keep what the operator set explicitly (e.g. an external metadata DB or AIRFLOW_HOME).
     return {k: os.environ.get(k, v) if k.startswith("AIRFLOW__DATABASE") else v for k, v in env.items()}
 

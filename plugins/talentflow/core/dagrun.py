@@ -45,13 +45,18 @@ def dagbag(folder: str = str(DAGS_FOLDER)):
 def get_dag(dag_id: str):
     bag = dagbag()
     if dag_id not in bag.dags:
-        errors = "; ".join(f"{Path(f).name}: {e.strip().splitlines()[-1]}" for f, e in bag.import_errors.items())
-        raise KeyError(f"DAG {dag_id!r} not found in {DAGS_FOLDER}" + (f" (import errors: {errors})" if errors else ""))
+        errors = "; ".join(
+            f"{Path(f).name}: {e.strip().splitlines()[-1]}" for f, e in bag.import_errors.items()
+        )
+        raise KeyError(
+            f"DAG {dag_id!r} not found in {DAGS_FOLDER}" + (f" (import errors: {errors})" if errors else "")
+        )
     return bag.dags[dag_id]
 
 
-def run_dag(dag_id: str, conf: dict | None = None, *, xcom_tasks: tuple[str, ...] = (),
-            retries: int | None = None) -> DagRunResult:
+def run_dag(
+    dag_id: str, conf: dict | None = None, *, xcom_tasks: tuple[str, ...] = (), retries: int | None = None
+) -> DagRunResult:
     """``dag.test()`` one run and collect the state of each task (and chosen XCom return values).
 
     ``retries`` overrides every task's retries for this run (tests of failure paths use 0 so that
@@ -92,8 +97,12 @@ def _collect(dr, xcom_tasks: tuple[str, ...]) -> tuple[dict[str, str], dict[str,
             states[key] = str(getattr(ti.state, "value", ti.state))
         for task_id in xcom_tasks:
             rows = session.scalars(
-                select(XComModel).where(XComModel.dag_id == dr.dag_id, XComModel.run_id == dr.run_id,
-                                        XComModel.task_id == task_id, XComModel.key == "return_value")
+                select(XComModel).where(
+                    XComModel.dag_id == dr.dag_id,
+                    XComModel.run_id == dr.run_id,
+                    XComModel.task_id == task_id,
+                    XComModel.key == "return_value",
+                )
             ).all()
             values = [XComModel.deserialize_value(r) for r in rows]
             xcoms[task_id] = values[0] if len(values) == 1 else values

@@ -31,8 +31,14 @@ def probe_object_store(run_id: str, settings: Settings | None = None) -> dict:
     store.put_json(key, payload)
     ok = store.get_json(key) == payload
     elapsed_ms = (time.perf_counter() - started) * 1000
-    return {"check_id": check_id, "run_id": run_id, "object_key": key, "store_ok": ok,
-            "store_backend": settings.storage_backend, "store_roundtrip_ms": round(elapsed_ms, 3)}
+    return {
+        "check_id": check_id,
+        "run_id": run_id,
+        "object_key": key,
+        "store_ok": ok,
+        "store_backend": settings.storage_backend,
+        "store_roundtrip_ms": round(elapsed_ms, 3),
+    }
 
 
 def record(probe: dict, settings: Settings | None = None) -> dict:
@@ -40,6 +46,9 @@ def record(probe: dict, settings: Settings | None = None) -> dict:
         conn.execute("SELECT 1")
         row = {**probe, "warehouse_ok": True, "checked_at": datetime.now(UTC)}
         result = warehouse.upsert(conn, HEALTH_TABLE, [row])
-    return {"table": result.table, "inserted": result.inserted, "updated": result.updated,
-            "check_id": probe["check_id"]}
-
+    return {
+        "table": result.table,
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "check_id": probe["check_id"],
+    }

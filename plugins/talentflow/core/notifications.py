@@ -30,13 +30,19 @@ def webhook_payload(channel: str, msg: Message) -> dict:
     if channel == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": f"**{msg.title}**\n{msg.text}"}}
     if channel == "dingtalk":
-        return {"msgtype": "markdown", "markdown": {"title": msg.title, "text": f"### {msg.title}\n{msg.text}"}}
+        return {
+            "msgtype": "markdown",
+            "markdown": {"title": msg.title, "text": f"### {msg.title}\n{msg.text}"},
+        }
     raise ValueError(f"unknown webhook channel {channel!r}")
 
 
 def configured_webhooks(settings: Settings) -> dict[str, str]:
-    urls = {"slack": settings.slack_webhook_url, "wecom": settings.wecom_webhook_url,
-            "dingtalk": settings.dingtalk_webhook_url}
+    urls = {
+        "slack": settings.slack_webhook_url,
+        "wecom": settings.wecom_webhook_url,
+        "dingtalk": settings.dingtalk_webhook_url,
+    }
     return {k: v for k, v in urls.items() if v}
 
 
@@ -73,7 +79,7 @@ def failure_message(context: dict) -> Message:
     return Message(
         title=f"TalentFlow: {dag_id}.{task_id} failed",
         text=f"run {run_id}, try {getattr(ti, 'try_number', '?')}\nreason: {exc}\n"
-             f"Re-run safely from the Airflow UI (Clear) once the cause is fixed.",
+        f"Re-run safely from the Airflow UI (Clear) once the cause is fixed.",
     )
 
 

@@ -51,11 +51,16 @@ class QualityReport:
         parts = []
         for f in self.failed_expectations:
             where = f" on {f['column']}" if f.get("column") else ""
-            count = f" ({f['unexpected_count']} unexpected, e.g. {f['sample'][:3]})" if f.get(
-                "unexpected_count") else ""
+            count = (
+                f" ({f['unexpected_count']} unexpected, e.g. {f['sample'][:3]})"
+                if f.get("unexpected_count")
+                else ""
+            )
             parts.append(f"{f['type']}{where}{count}")
-        return (f"data quality suite '{self.suite}' failed on {self.dataset}: {self.failed} of "
-                f"{self.evaluated} expectations failed: " + "; ".join(parts))
+        return (
+            f"data quality suite '{self.suite}' failed on {self.dataset}: {self.failed} of "
+            f"{self.evaluated} expectations failed: " + "; ".join(parts)
+        )
 
 
 def load_suite(name: str) -> dict:
@@ -87,7 +92,8 @@ def _gx_suite(name: str):
     suite = gx.ExpectationSuite(name=f"{name}-{os.getpid()}-{id(spec)}")
     for exp in spec["expectations"]:
         suite.add_expectation_configuration(
-            ExpectationConfiguration(type=exp["type"], kwargs=exp.get("kwargs", {}), meta=exp.get("meta", {})))
+            ExpectationConfiguration(type=exp["type"], kwargs=exp.get("kwargs", {}), meta=exp.get("meta", {}))
+        )
     return suite
 
 
@@ -99,37 +105,64 @@ def _report(result: Any, suite: str, dataset: str, row_count: int | None) -> Qua
         cfg = r.expectation_config
         kwargs = {k: v for k, v in cfg.kwargs.items() if k != "batch_id"}
         res = r.result or {}
-        failed.append({
-            "type": cfg.type,
-            "column": kwargs.get("column"),
-            "kwargs": kwargs,
-            "unexpected_count": res.get("unexpected_count"),
-            "sample": [str(v) for v in (res.get("partial_unexpected_list") or [])[:5]],
-            "observed_value": str(res.get("observed_value")) if "observed_value" in res else None,
-            "exception": (r.exception_info or {}).get("exception_message") if isinstance(
-                r.exception_info, dict) else None,
-        })
+        failed.append(
+            {
+                "type": cfg.type,
+                "column": kwargs.get("column"),
+                "kwargs": kwargs,
+                "unexpected_count": res.get("unexpected_count"),
+                "sample": [str(v) for v in (res.get("partial_unexpected_list") or [])[:5]],
+                "observed_value": str(res.get("observed_value")) if "observed_value" in res else None,
+                "exception": (r.exception_info or {}).get("exception_message")
+                if isinstance(r.exception_info, dict)
+                else None,
+            }
+        )
     stats = result.statistics
-    return QualityReport(suite, dataset, bool(result.success), int(stats["evaluated_expectations"]),
-                         int(stats["unsuccessful_expectations"]), row_count, failed)
+    return QualityReport(
+        suite,
+        dataset,
+        bool(result.success),
+        int(stats["evaluated_expectations"]),
+        int(stats["unsuccessful_expectations"]),
+        row_count,
+        failed,
+    )
 
 
-def validate_dataframe(df, suite: str, dataset: str, *, run_id: str | None = None,
-                       settings: Settings | None = None, record: bool = True,
-                       raise_on_failure: bool = True) -> QualityReport:
+def validate_dataframe(
+    df,
+    suite: str,
+    dataset: str,
+    *,
+    run_id: str | None = None,
+    settings: Settings | None = None,
+    record: bool = True,
+    raise_on_failure: bool = True,
+) -> QualityReport:
     """Validate a pandas DataFrame against ``expectations/<suite>.json``."""
     ctx = _context()
     name = f"df-{suite}-{id(df)}"
     source = ctx.data_sources.add_or_update_pandas(name)
-    batch = source.add_dataframe_asset("frame").add_batch_definition_whole_dataframe("all").get_batch(
-        batch_parameters={"dataframe": df})
+    batch = (
+        source.add_dataframe_asset("frame")
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": df})
+    )
     report = _report(batch.validate(_gx_suite(suite)), suite, dataset, len(df))
     ctx.data_sources.delete(name)
     return _finish(report, run_id, settings, record, raise_on_failure)
 
 
-def find_bad_rows(df, suite: str, dataset: str, *, run_id: str | None = None,
-                  settings: Settings | None = None, record: bool = True) -> tuple[QualityReport, dict]:
+def find_bad_rows(
+    df,
+    suite: str,
+    dataset: str,
+    *,
+    run_id: str | None = None,
+    settings: Settings | None = None,
+    record: bool = True,
+) -> tuple[QualityReport, dict]:
     """Row-level validation: the report plus ``{row index: [failed expectation, ...]}``.
 
     Loaders use it to quarantine exactly the rows that break a suite and load the rest; the result
@@ -138,8 +171,11 @@ def find_bad_rows(df, suite: str, dataset: str, *, run_id: str | None = None,
     ctx = _context()
     name = f"rows-{suite}-{id(df)}"
     source = ctx.data_sources.add_or_update_pandas(name)
-    batch = source.add_dataframe_asset("frame").add_batch_definition_whole_dataframe("all").get_batch(
-        batch_parameters={"dataframe": df})
+    batch = (
+        source.add_dataframe_asset("frame")
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": df})
+    )
     result = batch.validate(_gx_suite(suite), result_format={"result_format": "COMPLETE"})
     ctx.data_sources.delete(name)
     bad: dict = {}
@@ -154,8 +190,15 @@ def find_bad_rows(df, suite: str, dataset: str, *, run_id: str | None = None,
     return _finish(report, run_id, settings, record, raise_on_failure=False), bad
 
 
-def validate_table(table: str, suite: str, *, run_id: str | None = None, settings: Settings | None = None,
-                   record: bool = True, raise_on_failure: bool = True) -> QualityReport:
+def validate_table(
+    table: str,
+    suite: str,
+    *,
+    run_id: str | None = None,
+    settings: Settings | None = None,
+    record: bool = True,
+    raise_on_failure: bool = True,
+) -> QualityReport:
     """Validate a warehouse table ``schema.table`` in place (GX pushes the checks down as SQL)."""
     settings = settings or get_settings()
     schema, _, name = table.partition(".")
@@ -185,14 +228,23 @@ def _finish(report: QualityReport, run_id, settings, record, raise_on_failure) -
     return report
 
 
-def record_result(report: QualityReport, *, run_id: str | None = None, settings: Settings | None = None) -> None:
+def record_result(
+    report: QualityReport, *, run_id: str | None = None, settings: Settings | None = None
+) -> None:
     from talentflow.core import warehouse
 
     with warehouse.connect(settings) as conn:
         conn.execute(
             "INSERT INTO audit.data_quality_results (suite, dataset, success, evaluated, failed,"
             " failed_expectations, row_count, run_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (report.suite, report.dataset, report.success, report.evaluated, report.failed,
-             json.dumps(report.failed_expectations, default=str), report.row_count, run_id),
+            (
+                report.suite,
+                report.dataset,
+                report.success,
+                report.evaluated,
+                report.failed,
+                json.dumps(report.failed_expectations, default=str),
+                report.row_count,
+                run_id,
+            ),
         )
-

@@ -34,12 +34,30 @@ _INSERT = (
 )
 
 
-def record(conn, kind: str, subject_type: str, subject_id: str, recommendation: str, model_version: str,
-           inputs: dict, explanation: dict | None = None) -> int:
+def record(
+    conn,
+    kind: str,
+    subject_type: str,
+    subject_id: str,
+    recommendation: str,
+    model_version: str,
+    inputs: dict,
+    explanation: dict | None = None,
+) -> int:
     """Log one recommendation; 1 if new, 0 if the identical one was already logged."""
     rid = recommendation_id(kind, subject_id, recommendation, model_version, inputs)
-    cur = conn.execute(_INSERT, (rid, subject_type, subject_id, f"{kind}:{recommendation}", model_version,
-                                 json.dumps(inputs, default=str), json.dumps(explanation or {}, default=str)))
+    cur = conn.execute(
+        _INSERT,
+        (
+            rid,
+            subject_type,
+            subject_id,
+            f"{kind}:{recommendation}",
+            model_version,
+            json.dumps(inputs, default=str),
+            json.dumps(explanation or {}, default=str),
+        ),
+    )
     return cur.rowcount
 
 
@@ -53,7 +71,15 @@ def log_rule_recommendations(settings: Settings | None = None) -> dict:
             for row in rows:
                 version = str(row.get(version_col) or "seeds") if version_col else "seeds"
                 inputs = {k: v for k, v in row.items() if k != subject_col}
-                new += record(conn, mart, subject_type, row[subject_col], str(row[rec_col]), version, inputs,
-                              {"source": f"marts.{mart}"})
+                new += record(
+                    conn,
+                    mart,
+                    subject_type,
+                    row[subject_col],
+                    str(row[rec_col]),
+                    version,
+                    inputs,
+                    {"source": f"marts.{mart}"},
+                )
             logged[mart] = {"rows": len(rows), "newly_logged": new}
     return logged

@@ -129,8 +129,16 @@ def _init_pgdata(settings: Settings, user: str | None) -> None:
         shutil.chown(pgdata, user)
         ensure_prefix_permissions(Path(_pg_bin("initdb")))
     result = _run_pg(
-        [_pg_bin("initdb"), "-D", str(pgdata), "-U", EMBEDDED_PG_USER, "--auth=trust", "--encoding=UTF8",
-         "--no-instructions"],
+        [
+            _pg_bin("initdb"),
+            "-D",
+            str(pgdata),
+            "-U",
+            EMBEDDED_PG_USER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-instructions",
+        ],
         user,
     )
     if result.returncode != 0:
@@ -167,8 +175,19 @@ def start_postgres(settings: Settings) -> dict:
         if log.exists():
             shutil.chown(log, user)
     result = _run_pg(
-        [_pg_bin("pg_ctl"), "-D", str(pgdata), "-w", "-t", "60", "-l", str(log),
-         "-o", f"-p {settings.pg_port} -h 127.0.0.1 -k {socket_dir}", "start"],
+        [
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(pgdata),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(log),
+            "-o",
+            f"-p {settings.pg_port} -h 127.0.0.1 -k {socket_dir}",
+            "start",
+        ],
         user,
         timeout=90,
     )
@@ -181,8 +200,9 @@ def start_postgres(settings: Settings) -> dict:
 def stop_postgres(settings: Settings) -> bool:
     if not postgres_running(settings):
         return False
-    result = _run_pg([_pg_bin("pg_ctl"), "-D", str(settings.pgdata), "-w", "-m", "fast", "stop"],
-                     _system_user())
+    result = _run_pg(
+        [_pg_bin("pg_ctl"), "-D", str(settings.pgdata), "-w", "-m", "fast", "stop"], _system_user()
+    )
     if result.returncode != 0:
         raise UserError(f"could not stop PostgreSQL in {settings.pgdata}: {result.stderr.strip()}")
     return True
@@ -206,8 +226,9 @@ def migrate_airflow(settings: Settings) -> None:
 
     env = {**os.environ, **airflow_environment(settings)}
     airflow = Path(sys.executable).with_name("airflow")
-    result = subprocess.run([str(airflow), "db", "migrate"], env=env, capture_output=True, text=True,
-                            check=False, timeout=600)
+    result = subprocess.run(
+        [str(airflow), "db", "migrate"], env=env, capture_output=True, text=True, check=False, timeout=600
+    )
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         raise UserError(f"`airflow db migrate` failed: {lines[-1] if lines else 'no output'}")
@@ -278,8 +299,11 @@ def status(settings: Settings | None = None) -> dict:
         "dags_folder": str(DAGS_DIR),
     }
     store = storage.get_store(settings)
-    state.object_store = {"backend": settings.storage_backend, "location": store.describe(),
-                          "reachable": store.ping()}
+    state.object_store = {
+        "backend": settings.storage_backend,
+        "location": store.describe(),
+        "reachable": store.ping(),
+    }
     state.models = _models(settings)
     return state.to_dict()
 
@@ -300,16 +324,20 @@ def format_status(state: dict) -> str:
     pg, wh, af, st = state["postgres"], state["warehouse"], state["airflow"], state["object_store"]
     pg_line = (
         f"embedded PostgreSQL {'running' if pg['running'] else 'stopped'} on 127.0.0.1:{pg['port']} "
-        f"(data {pg['pgdata']})" if pg["embedded"] else "external PostgreSQL only (no embedded server)"
+        f"(data {pg['pgdata']})"
+        if pg["embedded"]
+        else "external PostgreSQL only (no embedded server)"
     )
     ok = {True: "reachable", False: "NOT reachable"}
-    return "\n".join([
-        f"home          {state['home']}",
-        f"postgres      {pg_line}",
-        f"warehouse     {wh['url']} ({'external' if wh['external'] else 'embedded'}, {ok[wh['reachable']]})",
-        f"airflow db    {af['db_url']} ({'external' if af['external'] else 'embedded'})",
-        f"airflow home  {af['home']}",
-        f"object store  {st['backend']}: {st['location']} ({ok[st['reachable']]})",
-        f"models        whisper={state['models']['whisper']}",
-        f"              embedding={state['models']['embedding']}",
-    ])
+    return "\n".join(
+        [
+            f"home          {state['home']}",
+            f"postgres      {pg_line}",
+            f"warehouse     {wh['url']} ({'external' if wh['external'] else 'embedded'}, {ok[wh['reachable']]})",
+            f"airflow db    {af['db_url']} ({'external' if af['external'] else 'embedded'})",
+            f"airflow home  {af['home']}",
+            f"object store  {st['backend']}: {st['location']} ({ok[st['reachable']]})",
+            f"models        whisper={state['models']['whisper']}",
+            f"              embedding={state['models']['embedding']}",
+        ]
+    )

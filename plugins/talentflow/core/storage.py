@@ -58,8 +58,15 @@ class ObjectStore(ABC):
     """put/get/list/stat/move/delete with streaming for large objects."""
 
     @abstractmethod
-    def put(self, key: str, data: Data, *, length: int | None = None, content_type: str | None = None,
-            if_absent: bool = False) -> ObjectInfo: ...
+    def put(
+        self,
+        key: str,
+        data: Data,
+        *,
+        length: int | None = None,
+        content_type: str | None = None,
+        if_absent: bool = False,
+    ) -> ObjectInfo: ...
 
     @abstractmethod
     @contextmanager
@@ -122,8 +129,9 @@ class ObjectStore(ABC):
     def put_json(self, key: str, obj, **kwargs) -> ObjectInfo:
         import json
 
-        return self.put(key, json.dumps(obj, indent=2, default=str).encode(), content_type="application/json",
-                        **kwargs)
+        return self.put(
+            key, json.dumps(obj, indent=2, default=str).encode(), content_type="application/json", **kwargs
+        )
 
     def get_json(self, key: str):
         import json
@@ -241,8 +249,15 @@ class LocalObjectStore(ObjectStore):
 class S3ObjectStore(ObjectStore):
     """Objects in an S3 bucket through the ``minio`` SDK."""
 
-    def __init__(self, endpoint: str, bucket: str, access_key: str | None, secret_key: str | None,
-                 secure: bool = False, region: str | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        bucket: str,
+        access_key: str | None,
+        secret_key: str | None,
+        secure: bool = False,
+        region: str | None = None,
+    ) -> None:
         import certifi
         import urllib3
         from minio import Minio
@@ -251,11 +266,19 @@ class S3ObjectStore(ObjectStore):
         self.endpoint, self.bucket, self.secure = endpoint, bucket, secure
         # The SDK's default retries an unreachable endpoint for ~15 s; fail faster with a clear error.
         http = urllib3.PoolManager(
-            timeout=urllib3.Timeout(connect=5, read=300), cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(),
+            timeout=urllib3.Timeout(connect=5, read=300),
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
             retries=urllib3.Retry(total=3, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
         )
-        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure,
-                            region=region, http_client=http)
+        self.client = Minio(
+            endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=secure,
+            region=region,
+            http_client=http,
+        )
 
     def _call(self, func, *args, **kwargs):
         from minio.error import S3Error
@@ -265,7 +288,9 @@ class S3ObjectStore(ObjectStore):
             return func(*args, **kwargs)
         except S3Error as exc:
             if exc.code in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
-                raise ObjectNotFound(kwargs.get("object_name") or (args[1] if len(args) > 1 else "?")) from exc
+                raise ObjectNotFound(
+                    kwargs.get("object_name") or (args[1] if len(args) > 1 else "?")
+                ) from exc
             if exc.code == "PreconditionFailed":
                 raise ObjectExists(f"object already exists: {args[1] if len(args) > 1 else '?'}") from exc
             raise
@@ -282,13 +307,21 @@ class S3ObjectStore(ObjectStore):
             # cannot send it, so the SDK's own single-PUT helper is used. Claims and markers are
             # small, so reading them into memory is fine.
             body = bytes(data) if isinstance(data, bytes | bytearray) else data.read()
-            self._call(self.client._put_object, self.bucket, key, body,
-                       {"If-None-Match": "*", "Content-Type": content_type})
+            self._call(
+                self.client._put_object,
+                self.bucket,
+                key,
+                body,
+                {"If-None-Match": "*", "Content-Type": content_type},
+            )
             return self.stat(key)
         if isinstance(data, bytes | bytearray):
             length, data = len(data), io.BytesIO(bytes(data))
         self._call(
-            self.client.put_object, self.bucket, key, data,
+            self.client.put_object,
+            self.bucket,
+            key,
+            data,
             length if length is not None else -1,
             content_type=content_type,
             part_size=S3_PART_SIZE if length is None else 0,
@@ -354,10 +387,16 @@ def get_store(settings: Settings | None = None) -> ObjectStore:
     """The configured backend: S3 when TALENTFLOW_S3_ENDPOINT is set, else the local directory."""
     settings = settings or get_settings()
     if settings.storage_backend == "s3":
+
         def secret(v):
             return v.get_secret_value() if v else None
 
-        return S3ObjectStore(settings.s3_endpoint, settings.bucket, secret(settings.s3_access_key),
-                             secret(settings.s3_secret_key), settings.s3_secure, settings.s3_region)
+        return S3ObjectStore(
+            settings.s3_endpoint,
+            settings.bucket,
+            secret(settings.s3_access_key),
+            secret(settings.s3_secret_key),
+            settings.s3_secure,
+            settings.s3_region,
+        )
     return LocalObjectStore(settings.local_store_root, settings.bucket)
-

@@ -27,15 +27,19 @@ _DDL_LOCK_ID = 0x7A1E47F10
 
 
 @contextmanager
-def connect(settings: Settings | None = None, *, role: str | None = None,
-            autocommit: bool = False) -> Iterator[psycopg.Connection]:
+def connect(
+    settings: Settings | None = None, *, role: str | None = None, autocommit: bool = False
+) -> Iterator[psycopg.Connection]:
     """A connection to the warehouse; ``role`` runs it as that role (``SET ROLE``)."""
     settings = settings or get_settings()
     try:
         conn = psycopg.connect(settings.warehouse_dsn, autocommit=autocommit, connect_timeout=10)
     except psycopg.OperationalError as exc:
-        hint = ("TALENTFLOW_WAREHOUSE_URL" if settings.warehouse_url
-                else "the embedded PostgreSQL (run `talentflow up`)")
+        hint = (
+            "TALENTFLOW_WAREHOUSE_URL"
+            if settings.warehouse_url
+            else "the embedded PostgreSQL (run `talentflow up`)"
+        )
         raise ConfigError(f"warehouse unreachable at {settings.warehouse_dsn}: check {hint}") from exc
     try:
         if role:
@@ -114,13 +118,19 @@ def ensure_table(conn: psycopg.Connection, spec: TableSpec) -> None:
     cols.append(sql.SQL("PRIMARY KEY ({})").format(sql.SQL(", ").join(map(sql.Identifier, spec.key))))
     conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(spec.ident, sql.SQL(", ").join(cols)))
     for col, typ in spec.columns.items():
-        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
-            spec.ident, sql.Identifier(col), sql.SQL(typ)))
+        conn.execute(
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                spec.ident, sql.Identifier(col), sql.SQL(typ)
+            )
+        )
     if spec.comment:
         conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(spec.ident, sql.Literal(spec.comment)))
     for col, text in spec.column_comments.items():
-        conn.execute(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
-            spec.ident, sql.Identifier(col), sql.Literal(text)))
+        conn.execute(
+            sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
+                spec.ident, sql.Identifier(col), sql.Literal(text)
+            )
+        )
 
 
 @dataclass
@@ -161,8 +171,9 @@ def _adapt(value: Any) -> Any:
     return value
 
 
-def upsert(conn: psycopg.Connection, spec: TableSpec, data: Iterable | Any, *,
-           create: bool = True) -> LoadResult:
+def upsert(
+    conn: psycopg.Connection, spec: TableSpec, data: Iterable | Any, *, create: bool = True
+) -> LoadResult:
     """COPY ``data`` into ``spec``'s table, inserting new keys and updating changed rows only.
 
     Within one batch the last row for a key wins. Re-loading an identical batch updates nothing
@@ -174,8 +185,11 @@ def upsert(conn: psycopg.Connection, spec: TableSpec, data: Iterable | Any, *,
     col_ids = sql.SQL(", ").join(map(sql.Identifier, columns))
     key_ids = sql.SQL(", ").join(map(sql.Identifier, spec.key))
     tmp = sql.Identifier(f"_load_{spec.schema}_{spec.name}")
-    conn.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (_ord bigserial, LIKE {} INCLUDING DEFAULTS)"
-                         " ON COMMIT DROP").format(tmp, spec.ident))
+    conn.execute(
+        sql.SQL(
+            "CREATE TEMP TABLE IF NOT EXISTS {} (_ord bigserial, LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP"
+        ).format(tmp, spec.ident)
+    )
     conn.execute(sql.SQL("TRUNCATE {}").format(tmp))
     received = 0
     with conn.cursor() as cur:
@@ -192,7 +206,8 @@ def upsert(conn: psycopg.Connection, spec: TableSpec, data: Iterable | Any, *,
         target_vals = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in value_cols)
         new_vals = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in value_cols)
         conflict = sql.SQL("DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({})").format(
-            set_clause, target_vals, new_vals)
+            set_clause, target_vals, new_vals
+        )
     else:
         conflict = sql.SQL("DO NOTHING")
     query = sql.SQL(
@@ -221,13 +236,25 @@ class IngestError:
 
 
 def record_ingest_errors(conn: psycopg.Connection, errors: Iterable[IngestError]) -> int:
-    rows = [(e.source, e.object_key, e.row_ref, e.reason_code, e.message,
-             json.dumps(e.details, default=str), e.run_id) for e in errors]
+    rows = [
+        (
+            e.source,
+            e.object_key,
+            e.row_ref,
+            e.reason_code,
+            e.message,
+            json.dumps(e.details, default=str),
+            e.run_id,
+        )
+        for e in errors
+    ]
     if rows:
         with conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO audit.ingest_errors (source, object_key, row_ref, reason_code, message, details,"
-                " run_id) VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+                " run_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
     return len(rows)
 
 

@@ -20,8 +20,12 @@ from talentflow.core.warehouse import IngestError, TableSpec
 
 SOURCE = "ats"
 
-FILES = {"requisitions.json": REQUISITIONS, "applications.csv": APPLICATIONS, "consents.csv": CONSENTS,
-         "demographics.csv": DEMOGRAPHICS}
+FILES = {
+    "requisitions.json": REQUISITIONS,
+    "applications.csv": APPLICATIONS,
+    "consents.csv": CONSENTS,
+    "demographics.csv": DEMOGRAPHICS,
+}
 
 
 @dataclass
@@ -55,15 +59,18 @@ def _typed(frame: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[Ing
         values = out[col]
         if typ in ("date", "timestamptz"):
             empty = values.isna() | values.astype(object).eq("")
-            parsed = pd.to_datetime(values.where(~empty), errors="coerce", utc=typ == "timestamptz",
-                                    format="ISO8601")
+            parsed = pd.to_datetime(
+                values.where(~empty), errors="coerce", utc=typ == "timestamptz", format="ISO8601"
+            )
             for idx in values.index[parsed.isna() & ~empty]:
                 bad.setdefault(idx, []).append(f"{col}: {values[idx]!r} is not an ISO date")
             out[col] = parsed.dt.date if typ == "date" else parsed
             out[col] = out[col].astype(object).where(parsed.notna(), None)
         elif typ == "boolean":
             low = values.astype(str).str.lower()
-            out[col] = low.map({"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False})
+            out[col] = low.map(
+                {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+            )
             for idx in values.index[out[col].isna() & ~low.isin(["", "none", "nan"])]:
                 bad.setdefault(idx, []).append(f"{col}: {values[idx]!r} is not true/false")
         elif typ == "double precision":
@@ -76,12 +83,18 @@ def _typed(frame: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[Ing
     for key in spec.key:
         for idx in out.index[out[key].isna()]:
             bad.setdefault(idx, []).append(f"key column {key} is empty")
-    errors = [IngestError(SOURCE, "bad_value", "; ".join(msgs), row_ref=str(int(idx) + 2),
-                          details={"table": spec.qualified}) for idx, msgs in bad.items()]
+    errors = [
+        IngestError(
+            SOURCE, "bad_value", "; ".join(msgs), row_ref=str(int(idx) + 2), details={"table": spec.qualified}
+        )
+        for idx, msgs in bad.items()
+    ]
     return out.drop(index=list(bad)), errors
 
 
-def load_export(folder: Path | str, *, settings: Settings | None = None, run_id: str | None = None) -> AtsLoad:
+def load_export(
+    folder: Path | str, *, settings: Settings | None = None, run_id: str | None = None
+) -> AtsLoad:
     settings = settings or get_settings()
     folder = Path(folder)
     if not folder.is_dir():
@@ -97,14 +110,26 @@ def load_export(folder: Path | str, *, settings: Settings | None = None, run_id:
             suite = spec.name
             if (quality.expectations_dir() / f"{suite}.json").exists() and len(frame):
                 _, bad = quality.find_bad_rows(frame, suite, f"{name}", run_id=run_id, settings=settings)
-                errors += [IngestError(SOURCE, "quality", "; ".join(r), row_ref=str(int(i) + 2),
-                                       details={"table": spec.qualified}) for i, r in bad.items()]
+                errors += [
+                    IngestError(
+                        SOURCE,
+                        "quality",
+                        "; ".join(r),
+                        row_ref=str(int(i) + 2),
+                        details={"table": spec.qualified},
+                    )
+                    for i, r in bad.items()
+                ]
                 frame = frame.drop(index=list(bad))
             for e in errors:
                 e.object_key, e.run_id = str(folder / name), run_id
             warehouse.record_ingest_errors(conn, errors)
             result = warehouse.upsert(conn, spec, frame)
-            summary.tables[spec.qualified] = {"received": result.received, "inserted": result.inserted,
-                                              "updated": result.updated, "rejected": len(errors)}
+            summary.tables[spec.qualified] = {
+                "received": result.received,
+                "inserted": result.inserted,
+                "updated": result.updated,
+                "rejected": len(errors),
+            }
             summary.rejected += len(errors)
     return summary

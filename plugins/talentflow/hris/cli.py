@@ -24,8 +24,10 @@ def load(
     summary = run_guarded(load_export, export, mapping, progress=not json_out)
     lines = [f"{summary.system}: {summary.export}"]
     for e in summary.entities.values():
-        lines.append(f"  {e.entity:20} read {e.rows_read:>9,}  new {e.inserted:>9,}  changed {e.updated:>7,}  "
-                     f"unchanged {e.unchanged:>9,}  rejected {e.rejected:>6,}")
+        lines.append(
+            f"  {e.entity:20} read {e.rows_read:>9,}  new {e.inserted:>9,}  changed {e.updated:>7,}  "
+            f"unchanged {e.unchanged:>9,}  rejected {e.rejected:>6,}"
+        )
     if summary.rejected:
         lines.append(f"{summary.rejected} rejected rows: see audit.ingest_errors (source 'hris')")
     emit(summary.to_dict(), json_out, "\n".join(lines))

@@ -53,8 +53,12 @@ class ExportLoad:
         return sum(e.rejected for e in self.entities.values())
 
     def to_dict(self) -> dict:
-        return {"system": self.system, "export": self.export, "rejected": self.rejected,
-                "entities": {k: asdict(v) for k, v in self.entities.items()}}
+        return {
+            "system": self.system,
+            "export": self.export,
+            "rejected": self.rejected,
+            "entities": {k: asdict(v) for k, v in self.entities.items()},
+        }
 
 
 def resolve_files(export: Path, pattern: str, single_entity: bool) -> list[Path]:
@@ -73,8 +77,15 @@ def ensure_tables(settings: Settings | None = None) -> None:
                 warehouse.ensure_table(conn, entity.pii_spec())
 
 
-def load_export(export: Path | str, mapping: Mapping | Path | str, *, settings: Settings | None = None,
-                run_id: str | None = None, chunk_rows: int = CHUNK_ROWS, progress: bool = False) -> ExportLoad:
+def load_export(
+    export: Path | str,
+    mapping: Mapping | Path | str,
+    *,
+    settings: Settings | None = None,
+    run_id: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: bool = False,
+) -> ExportLoad:
     settings = settings or get_settings()
     export = Path(export)
     if not export.exists():
@@ -94,8 +105,11 @@ def load_export(export: Path | str, mapping: Mapping | Path | str, *, settings: 
             for chunk in read_source(path, em, chunksize=chunk_rows):
                 _load_chunk(chunk, entity, em, mapping, path, result, settings, run_id)
                 if progress:
-                    print(f"  {name}: {result.rows_read:,} rows read, {result.rejected:,} rejected",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"  {name}: {result.rows_read:,} rows read, {result.rejected:,} rejected",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     return summary
 
 
@@ -104,15 +118,26 @@ def _load_chunk(chunk, entity, em, mapping, path: Path, result: EntityLoad, sett
     good, row_errors = apply_mapping(chunk, entity, em, mapping, str(path))
     suite = f"hris_{entity.name}"
     if (quality.expectations_dir() / f"{suite}.json").exists() and len(good):
-        _report, bad = quality.find_bad_rows(good, suite, f"{path.name}:{entity.name}", run_id=run_id,
-                                             settings=settings)
+        _report, bad = quality.find_bad_rows(
+            good, suite, f"{path.name}:{entity.name}", run_id=run_id, settings=settings
+        )
         for idx, reasons in bad.items():
-            row_errors.append({"row_ref": str(int(idx) + 2), "reason_code": "quality",
-                               "message": "; ".join(reasons)})
+            row_errors.append(
+                {"row_ref": str(int(idx) + 2), "reason_code": "quality", "message": "; ".join(reasons)}
+            )
         good = good.drop(index=list(bad))
-    errors = [IngestError(SOURCE, e["reason_code"], e["message"], object_key=str(path), row_ref=e["row_ref"],
-                          details={"entity": entity.name, "system": mapping.system}, run_id=run_id)
-              for e in row_errors]
+    errors = [
+        IngestError(
+            SOURCE,
+            e["reason_code"],
+            e["message"],
+            object_key=str(path),
+            row_ref=e["row_ref"],
+            details={"entity": entity.name, "system": mapping.system},
+            run_id=run_id,
+        )
+        for e in row_errors
+    ]
     with warehouse.connect(settings) as conn:
         warehouse.record_ingest_errors(conn, errors)
         raw = warehouse.upsert(conn, entity.raw_spec(), good)

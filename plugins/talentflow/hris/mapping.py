@@ -59,8 +59,9 @@ class EntityMapping(BaseModel):
     derive: dict[str, Derived] = Field(default_factory=dict)
 
     def file_format(self, path: Path) -> str:
-        return self.format or {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(path.suffix.lower(),
-                                                                                          "csv")
+        return self.format or {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(
+            path.suffix.lower(), "csv"
+        )
 
 
 class Mapping(BaseModel):
@@ -79,8 +80,10 @@ class Mapping(BaseModel):
             targets = set(em.columns.values()) | set(em.constants) | set(em.derive)
             unknown = targets - set(entity.columns)
             if unknown:
-                raise ValueError(f"entity '{name}': unknown target columns {sorted(unknown)} "
-                                 f"(known: {', '.join(entity.columns)})")
+                raise ValueError(
+                    f"entity '{name}': unknown target columns {sorted(unknown)} "
+                    f"(known: {', '.join(entity.columns)})"
+                )
             for col in [*em.codes, *em.dates, *em.scale]:
                 if col not in entity.columns:
                     raise ValueError(f"entity '{name}': codes/dates/scale name unknown column '{col}'")
@@ -112,8 +115,14 @@ def read_source(path: Path, em: EntityMapping, chunksize: int | None = None):
     """DataFrames (all text) of one export file; chunked for large CSVs."""
     fmt = em.file_format(path)
     if fmt == "csv":
-        reader = pd.read_csv(path, dtype=str, keep_default_na=False, sep=em.delimiter, encoding=em.encoding,
-                             chunksize=chunksize)
+        reader = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            sep=em.delimiter,
+            encoding=em.encoding,
+            chunksize=chunksize,
+        )
         return reader if chunksize else [reader]
     text = path.read_text(encoding=em.encoding)
     if fmt == "jsonl":
@@ -147,20 +156,26 @@ def _convert(series: pd.Series, kind: str, fmt: str | None) -> tuple[pd.Series, 
         return parsed.astype(object).where(parsed.notna(), None), bad
     if kind == "bool":
         low = text.str.lower()
-        value = pd.Series(np.where(low.isin(TRUE_VALUES), True, np.where(low.isin(FALSE_VALUES), False, None)),
-                          index=series.index, dtype=object)
+        value = pd.Series(
+            np.where(low.isin(TRUE_VALUES), True, np.where(low.isin(FALSE_VALUES), False, None)),
+            index=series.index,
+            dtype=object,
+        )
         bad = value.isna() & ~empty
         return value, bad
     raise ValueError(f"unknown canonical type {kind}")
 
 
-def apply_mapping(frame: pd.DataFrame, entity: Entity, em: EntityMapping, mapping: Mapping,
-                  source: str) -> tuple[pd.DataFrame, list[dict]]:
+def apply_mapping(
+    frame: pd.DataFrame, entity: Entity, em: EntityMapping, mapping: Mapping, source: str
+) -> tuple[pd.DataFrame, list[dict]]:
     """Canonical rows plus a list of row errors ({row_ref, reason_code, message}) for rows dropped."""
     missing = [c for c in [*em.columns, *(d.source for d in em.derive.values())] if c not in frame.columns]
     if missing:
-        raise ValueError(f"{source}: columns {missing} named in the mapping are not in the export "
-                         f"(it has: {', '.join(map(str, frame.columns))})")
+        raise ValueError(
+            f"{source}: columns {missing} named in the mapping are not in the export "
+            f"(it has: {', '.join(map(str, frame.columns))})"
+        )
     out = pd.DataFrame(index=frame.index)
     errors: dict[int, list[str]] = {}
     codes_missing: dict[int, list[str]] = {}
@@ -178,10 +193,13 @@ def apply_mapping(frame: pd.DataFrame, entity: Entity, em: EntityMapping, mappin
             bad_cells.add((idx, dst))
             errors.setdefault(idx, []).append(
                 f"{dst} (from {src}): {values[idx]!r} is not a valid {entity.columns[dst]}"
-                + (f" in format {em.dates[dst]}" if dst in em.dates else ""))
+                + (f" in format {em.dates[dst]}" if dst in em.dates else "")
+            )
         if dst in em.scale:
             lo, hi = em.scale[dst]
-            converted = converted.map(lambda v, lo=lo, hi=hi: None if v is None else 1 + 4 * (v - lo) / (hi - lo))
+            converted = converted.map(
+                lambda v, lo=lo, hi=hi: None if v is None else 1 + 4 * (v - lo) / (hi - lo)
+            )
         out[dst] = converted
     for col, value in em.constants.items():
         out[col] = value
@@ -189,7 +207,9 @@ def apply_mapping(frame: pd.DataFrame, entity: Entity, em: EntityMapping, mappin
         captured = frame[rule.source].astype(str).str.strip().str.extract(rule.regex, expand=False)
         if isinstance(captured, pd.DataFrame):
             captured = captured.iloc[:, 0]
-        out[col] = captured.map(lambda v, c=rule.codes: None if not isinstance(v, str) or not v else c.get(v, v))
+        out[col] = captured.map(
+            lambda v, c=rule.codes: None if not isinstance(v, str) or not v else c.get(v, v)
+        )
     if "as_of" in entity.columns and "as_of" not in out and mapping.as_of:
         out["as_of"] = mapping.as_of
     for col in entity.columns:
@@ -204,10 +224,20 @@ def apply_mapping(frame: pd.DataFrame, entity: Entity, em: EntityMapping, mappin
     rejected = set(errors) | set(codes_missing) | set(missing_required)
     for idx in sorted(rejected):
         reasons = missing_required.get(idx, []) + errors.get(idx, []) + codes_missing.get(idx, [])
-        code = ("missing_required" if idx in missing_required else "bad_value" if idx in errors
-                else "unknown_code")
-        row_errors.append({"row_ref": str(int(idx) + 2 if em.file_format(Path(source)) == "csv" else int(idx) + 1),
-                           "reason_code": code, "message": "; ".join(reasons)})
+        code = (
+            "missing_required"
+            if idx in missing_required
+            else "bad_value"
+            if idx in errors
+            else "unknown_code"
+        )
+        row_errors.append(
+            {
+                "row_ref": str(int(idx) + 2 if em.file_format(Path(source)) == "csv" else int(idx) + 1),
+                "reason_code": code,
+                "message": "; ".join(reasons),
+            }
+        )
     good = out.drop(index=list(rejected))
     good = good[list(entity.columns)]
     if entity.history_key:

@@ -20,7 +20,7 @@ def pending_exports(kind: str, store: storage.ObjectStore) -> dict[str, list[str
     prefix = f"incoming/{kind}/"
     exports: dict[str, list[str]] = {}
     for obj in store.list(prefix):
-        rest = obj.key[len(prefix):]
+        rest = obj.key[len(prefix) :]
         if "/" not in rest:
             continue  # exports are folders; stray files are left for a human
         exports.setdefault(rest.split("/", 1)[0], []).append(obj.key)
@@ -36,9 +36,9 @@ def sync_exports(kind: str, load: Callable[[Path], dict], settings: Settings | N
         prefix = f"incoming/{kind}/{export_id}/"
         with tempfile.TemporaryDirectory(prefix=f"tf-{kind}-") as tmp:
             for key in keys:
-                store.get_file(key, Path(tmp) / key[len(prefix):])
+                store.get_file(key, Path(tmp) / key[len(prefix) :])
             summary = load(Path(tmp))
         for key in keys:
-            store.move(key, f"archive/{kind}/{export_id}/{key[len(prefix):]}")
+            store.move(key, f"archive/{kind}/{export_id}/{key[len(prefix) :]}")
         results.append({"export_id": export_id, "files": len(keys), **summary})
     return results

@@ -53,8 +53,13 @@ class ClaimResult:
         return asdict(self)
 
 
-def claim_pending(run_id: str, *, limit: int | None = None, stale_after: timedelta = STALE_AFTER,
-                  settings: Settings | None = None) -> ClaimResult:
+def claim_pending(
+    run_id: str,
+    *,
+    limit: int | None = None,
+    stale_after: timedelta = STALE_AFTER,
+    settings: Settings | None = None,
+) -> ClaimResult:
     settings = settings or get_settings()
     store = storage.get_store(settings)
     result = ClaimResult()
@@ -89,8 +94,10 @@ def claim_pending(run_id: str, *, limit: int | None = None, stale_after: timedel
                 continue  # another run moved it first
         except storage.ObjectExists:
             continue  # the same task is being processed right now; leave this copy for later
-        store.put_json(key("processing", task_id)[:-5] + ".claim.json",
-                       {"claimed_at": datetime.now(UTC).isoformat(), "run_id": run_id})
+        store.put_json(
+            key("processing", task_id)[:-5] + ".claim.json",
+            {"claimed_at": datetime.now(UTC).isoformat(), "run_id": run_id},
+        )
         result.claimed.append(task_id)
     return result
 
@@ -100,10 +107,19 @@ def _set_aside_duplicate(store, object_key: str, task_id: str, run_id: str, sett
     target = f"{PREFIX}/duplicates/{task_id}-{digest}.json"
     store.move(object_key, target)
     with warehouse.connect(settings) as conn:
-        warehouse.record_ingest_errors(conn, [IngestError(
-            SOURCE, "duplicate_task", f"task {task_id} was already scored; the new copy is kept at {target} "
-            "and was not re-scored (give it a new task_id to score it again)", object_key=object_key,
-            run_id=run_id)])
+        warehouse.record_ingest_errors(
+            conn,
+            [
+                IngestError(
+                    SOURCE,
+                    "duplicate_task",
+                    f"task {task_id} was already scored; the new copy is kept at {target} "
+                    "and was not re-scored (give it a new task_id to score it again)",
+                    object_key=object_key,
+                    run_id=run_id,
+                )
+            ],
+        )
 
 
 def batches(task_ids: list[str], size: int) -> list[list[str]]:
@@ -138,8 +154,13 @@ def active_model_version(settings: Settings | None = None):
     return active_version(settings)
 
 
-def score_batch(task_ids: list[str], run_id: str, *, settings: Settings | None = None,
-                transcriber_options: dict | None = None) -> dict:
+def score_batch(
+    task_ids: list[str],
+    run_id: str,
+    *,
+    settings: Settings | None = None,
+    transcriber_options: dict | None = None,
+) -> dict:
     """Score claimed tasks: one Transcriber (if there is audio) and one Scorer per rubric per batch."""
     from scoring_tasks.manifest import FailedRecord, ManifestError, parse_manifest
     from scoring_tasks.pipeline import TaskOutcome, process_batch
@@ -159,8 +180,13 @@ def score_batch(task_ids: list[str], run_id: str, *, settings: Settings | None =
             try:
                 task = parse_manifest(raw, source=key("processing", task_id))
             except ManifestError as exc:
-                outcomes.append(TaskOutcome(task_id=task_id, status="failed", record=FailedRecord(
-                    task_id=task_id, reason=exc.reason, message=str(exc))))
+                outcomes.append(
+                    TaskOutcome(
+                        task_id=task_id,
+                        status="failed",
+                        record=FailedRecord(task_id=task_id, reason=exc.reason, message=str(exc)),
+                    )
+                )
                 continue
             tasks.append(task)
             for answer in task.answers:
@@ -173,9 +199,14 @@ def score_batch(task_ids: list[str], run_id: str, *, settings: Settings | None =
                 transcriber = models.transcriber(settings, **(transcriber_options or {}))
             else:
                 transcriber = _ProvidedTextOnly()
-            outcomes += process_batch(tasks, local, transcriber=transcriber,
-                                      model_version=active_model_version(settings), scorers=_SCORERS,
-                                      embedder=models.get_embedder(settings=settings))
+            outcomes += process_batch(
+                tasks,
+                local,
+                transcriber=transcriber,
+                model_version=active_model_version(settings),
+                scorers=_SCORERS,
+                embedder=models.get_embedder(settings=settings),
+            )
     with warehouse.connect(settings) as conn:
         load_outcomes(conn, outcomes, run_id)
     for outcome in outcomes:
@@ -191,41 +222,93 @@ def load_outcomes(conn, outcomes, run_id: str) -> None:
     results, scores, answers, errors = [], [], [], []
     for o in outcomes:
         r = o.record
-        row = {"task_id": o.task_id, "interview_id": r.interview_id, "candidate_id": r.candidate_id,
-               "requisition_id": r.requisition_id, "rubric_id": r.rubric_id, "status": o.status,
-               "content_hash": hashlib.sha256(json.dumps(getattr(r, "manifest", None) or {}, sort_keys=True,
-                                                         default=str).encode()).hexdigest()[:16]}
+        row = {
+            "task_id": o.task_id,
+            "interview_id": r.interview_id,
+            "candidate_id": r.candidate_id,
+            "requisition_id": r.requisition_id,
+            "rubric_id": r.rubric_id,
+            "status": o.status,
+            "content_hash": hashlib.sha256(
+                json.dumps(getattr(r, "manifest", None) or {}, sort_keys=True, default=str).encode()
+            ).hexdigest()[:16],
+        }
         if o.status == "done":
             decision = r.recommendation["decision"]
-            row.update(rubric_version=r.rubric_version, overall=r.overall, recommendation=decision,
-                       motivation=(r.motivation or {}).get("category"),
-                       scoring_model_version=r.scoring_model_version,
-                       transcription_model=r.transcription_model, embedding_model=r.embedding_model,
-                       speech_facts=r.speech_facts, scored_at=r.scored_at)
+            row.update(
+                rubric_version=r.rubric_version,
+                overall=r.overall,
+                recommendation=decision,
+                motivation=(r.motivation or {}).get("category"),
+                scoring_model_version=r.scoring_model_version,
+                transcription_model=r.transcription_model,
+                embedding_model=r.embedding_model,
+                speech_facts=r.speech_facts,
+                scored_at=r.scored_at,
+            )
             for c in r.competencies:
-                scores.append({"task_id": o.task_id, "competency": c["competency"], "score": c["score"],
-                               "confidence": c["confidence"], "evidence": c["evidence"],
-                               "scoring_model_version": r.scoring_model_version})
+                scores.append(
+                    {
+                        "task_id": o.task_id,
+                        "competency": c["competency"],
+                        "score": c["score"],
+                        "confidence": c["confidence"],
+                        "evidence": c["evidence"],
+                        "scoring_model_version": r.scoring_model_version,
+                    }
+                )
             for a in r.answers:
-                answers.append({"task_id": o.task_id, "question_id": a.question_id, "competency": a.competency,
-                                "question": a.question, "transcript": a.transcript.get("text"),
-                                "segments": a.transcript.get("segments"), "language": r.language,
-                                "duration_s": a.transcript.get("duration")})
-            recommendations.record(conn, "interview", "candidate", r.candidate_id, decision,
-                                   r.scoring_model_version,
-                                   {"task_id": o.task_id, "overall": r.overall, "scores": r.scores,
-                                    "thresholds": r.recommendation.get("thresholds")},
-                                   r.explanation)
+                answers.append(
+                    {
+                        "task_id": o.task_id,
+                        "question_id": a.question_id,
+                        "competency": a.competency,
+                        "question": a.question,
+                        "transcript": a.transcript.get("text"),
+                        "segments": a.transcript.get("segments"),
+                        "language": r.language,
+                        "duration_s": a.transcript.get("duration"),
+                    }
+                )
+            recommendations.record(
+                conn,
+                "interview",
+                "candidate",
+                r.candidate_id,
+                decision,
+                r.scoring_model_version,
+                {
+                    "task_id": o.task_id,
+                    "overall": r.overall,
+                    "scores": r.scores,
+                    "thresholds": r.recommendation.get("thresholds"),
+                },
+                r.explanation,
+            )
         elif o.status == "human_review":
-            row.update(recommendation=r.recommendation["decision"], reason=r.reason,
-                       scoring_model_version=r.recommendation.get("model_version"), scored_at=r.routed_at)
-            recommendations.record(conn, "interview", "candidate", r.candidate_id, r.recommendation["decision"],
-                                   r.recommendation.get("model_version") or "none",
-                                   {"task_id": o.task_id}, {"reason": r.reason})
+            row.update(
+                recommendation=r.recommendation["decision"],
+                reason=r.reason,
+                scoring_model_version=r.recommendation.get("model_version"),
+                scored_at=r.routed_at,
+            )
+            recommendations.record(
+                conn,
+                "interview",
+                "candidate",
+                r.candidate_id,
+                r.recommendation["decision"],
+                r.recommendation.get("model_version") or "none",
+                {"task_id": o.task_id},
+                {"reason": r.reason},
+            )
         else:
             row.update(reason=f"{r.reason}: {r.message}", scored_at=r.failed_at)
-            errors.append(IngestError(SOURCE, str(r.reason), r.message, object_key=key("failed", o.task_id),
-                                      run_id=run_id))
+            errors.append(
+                IngestError(
+                    SOURCE, str(r.reason), r.message, object_key=key("failed", o.task_id), run_id=run_id
+                )
+            )
         results.append(row)
     warehouse.upsert(conn, RESULTS, results)
     warehouse.upsert(conn, COMPETENCY_SCORES, scores)
@@ -235,8 +318,12 @@ def load_outcomes(conn, outcomes, run_id: str) -> None:
 
 def validate_results(run_id: str, settings: Settings | None = None) -> dict:
     """Great Expectations on the loaded results: scores in range, never an automatic rejection."""
-    reports = [quality.validate_table("raw.interview_results", "interview_results", run_id=run_id,
-                                      settings=settings),
-               quality.validate_table("raw.interview_competency_scores", "interview_competency_scores",
-                                      run_id=run_id, settings=settings)]
+    reports = [
+        quality.validate_table(
+            "raw.interview_results", "interview_results", run_id=run_id, settings=settings
+        ),
+        quality.validate_table(
+            "raw.interview_competency_scores", "interview_competency_scores", run_id=run_id, settings=settings
+        ),
+    ]
     return {r.suite: r.success for r in reports}

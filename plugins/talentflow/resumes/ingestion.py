@@ -41,32 +41,59 @@ def pending_keys(settings: Settings | None = None) -> list[str]:
     return [o.key for o in store.list(INCOMING) if not o.key.endswith(".error.json")]
 
 
-def quarantine(store: storage.ObjectStore, key: str, reason_code: str, message: str, run_id: str | None,
-               conn) -> None:
+def quarantine(
+    store: storage.ObjectStore, key: str, reason_code: str, message: str, run_id: str | None, conn
+) -> None:
     """Move a file aside with the reason next to it; nothing is ever dropped."""
-    name = key[len(INCOMING):]
+    name = key[len(INCOMING) :]
     target = f"{QUARANTINE}{name}"
     store.move(key, target)
-    store.put_json(f"{target}.error.json", {"file": name, "reason_code": reason_code, "message": message,
-                                            "source_key": key, "run_id": run_id})
-    warehouse.record_ingest_errors(conn, [IngestError(SOURCE, reason_code, message, object_key=key,
-                                                      details={"quarantined_as": target}, run_id=run_id)])
+    store.put_json(
+        f"{target}.error.json",
+        {"file": name, "reason_code": reason_code, "message": message, "source_key": key, "run_id": run_id},
+    )
+    warehouse.record_ingest_errors(
+        conn,
+        [
+            IngestError(
+                SOURCE,
+                reason_code,
+                message,
+                object_key=key,
+                details={"quarantined_as": target},
+                run_id=run_id,
+            )
+        ],
+    )
 
 
 def _known_identities(conn):
     from talentflow.resumes.identity import IdentityRecord
 
-    rows = warehouse.fetch_all(conn, "SELECT submission_id, candidate_key, name, email, phone, minhash "
-                                     "FROM restricted.resume_contacts")
-    return [IdentityRecord(submission_id=r["submission_id"], email=r["email"], phone=r["phone"],
-                           minhash=r["minhash"] or [], candidate_key=r["candidate_key"], name=r["name"])
-            for r in rows]
+    rows = warehouse.fetch_all(
+        conn,
+        "SELECT submission_id, candidate_key, name, email, phone, minhash FROM restricted.resume_contacts",
+    )
+    return [
+        IdentityRecord(
+            submission_id=r["submission_id"],
+            email=r["email"],
+            phone=r["phone"],
+            minhash=r["minhash"] or [],
+            candidate_key=r["candidate_key"],
+            name=r["name"],
+        )
+        for r in rows
+    ]
 
 
 def _open_requisitions(conn) -> list[dict]:
-    return warehouse.fetch_all(conn, "SELECT requisition_id, title, description, required_skills, "
-                                     "min_experience_years, degree, status FROM raw.ats_requisitions "
-                                     "WHERE status = 'open'")
+    return warehouse.fetch_all(
+        conn,
+        "SELECT requisition_id, title, description, required_skills, "
+        "min_experience_years, degree, status FROM raw.ats_requisitions "
+        "WHERE status = 'open'",
+    )
 
 
 def _highest_degree(parsed) -> str | None:
@@ -74,8 +101,13 @@ def _highest_degree(parsed) -> str | None:
     return max(levels, key=DEGREE_ORDER.index) if levels else None
 
 
-def process_batch(keys: list[str], run_id: str | None = None, *, settings: Settings | None = None,
-                  max_bytes: int = MAX_BYTES) -> dict:
+def process_batch(
+    keys: list[str],
+    run_id: str | None = None,
+    *,
+    settings: Settings | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> dict:
     from talentflow.core.models import get_embedder
     from talentflow.resumes import (
         embed_resumes,
@@ -96,10 +128,16 @@ def process_batch(keys: list[str], run_id: str | None = None, *, settings: Setti
                 info = store.stat(key)
             except storage.ObjectNotFound:
                 continue  # another run took it
-            name = key[len(INCOMING):]
+            name = key[len(INCOMING) :]
             if info.size > max_bytes:  # never download what we would reject anyway
-                quarantine(store, key, "too_large", f"{name} is {info.size:,} bytes; the limit is {max_bytes:,}",
-                           run_id, conn)
+                quarantine(
+                    store,
+                    key,
+                    "too_large",
+                    f"{name} is {info.size:,} bytes; the limit is {max_bytes:,}",
+                    run_id,
+                    conn,
+                )
                 counts.quarantined += 1
                 continue
             items.append((name, store.get(key)))
@@ -113,21 +151,37 @@ def process_batch(keys: list[str], run_id: str | None = None, *, settings: Setti
         known = _known_identities(conn)
         links = {link.submission_id: link for link in resolve_identities(parsed, known=known)}
         identities = {p.text_sha256: identity_record(p) for p in parsed}
-        frame = pd.DataFrame([{
-            "submission_id": p.text_sha256, "candidate_key": links[p.text_sha256].candidate_key,
-            "object_key": ARCHIVE + p.file, "file_name": p.file, "file_format": p.format,
-            "file_sha256": p.file_sha256, "language": p.language, "experience_years": p.experience_years,
-            "highest_degree": _highest_degree(p), "skills": p.skills, "certifications": p.certifications,
-            "languages": p.languages, "education": [e.model_dump() for e in p.education],
-            "experience": [e.model_dump(mode="json", exclude={"bullets"}) for e in p.experience],
-            "parser_version": p.parser_version, "received_at": received[p.file],
-            "email": identities[p.text_sha256].email, "phone": identities[p.text_sha256].phone,
-        } for p in parsed])
+        frame = pd.DataFrame(
+            [
+                {
+                    "submission_id": p.text_sha256,
+                    "candidate_key": links[p.text_sha256].candidate_key,
+                    "object_key": ARCHIVE + p.file,
+                    "file_name": p.file,
+                    "file_format": p.format,
+                    "file_sha256": p.file_sha256,
+                    "language": p.language,
+                    "experience_years": p.experience_years,
+                    "highest_degree": _highest_degree(p),
+                    "skills": p.skills,
+                    "certifications": p.certifications,
+                    "languages": p.languages,
+                    "education": [e.model_dump() for e in p.education],
+                    "experience": [e.model_dump(mode="json", exclude={"bullets"}) for e in p.experience],
+                    "parser_version": p.parser_version,
+                    "received_at": received[p.file],
+                    "email": identities[p.text_sha256].email,
+                    "phone": identities[p.text_sha256].phone,
+                }
+                for p in parsed
+            ]
+        )
         if len(frame):
             # The same file twice in one batch is one submission: keep the first, archive both.
             frame = frame.drop_duplicates("submission_id").reset_index(drop=True)
-            _, bad = quality.find_bad_rows(frame, "resume_submissions", "resume batch", run_id=run_id,
-                                           settings=settings)
+            _, bad = quality.find_bad_rows(
+                frame, "resume_submissions", "resume batch", run_id=run_id, settings=settings
+            )
             for idx, reasons in bad.items():
                 name = frame.loc[idx, "file_name"]
                 quarantine(store, key_of[name], "quality", "; ".join(reasons), run_id, conn)
@@ -139,25 +193,61 @@ def process_batch(keys: list[str], run_id: str | None = None, *, settings: Setti
         if good:
             embedder = get_embedder()
             vectors = embed_resumes(good, embedder)
-            matches = match_requisitions(good, _open_requisitions(conn), embedder, resume_vectors=vectors,
-                                         candidate_keys={p.text_sha256: links[p.text_sha256].candidate_key
-                                                         for p in good})
+            matches = match_requisitions(
+                good,
+                _open_requisitions(conn),
+                embedder,
+                resume_vectors=vectors,
+                candidate_keys={p.text_sha256: links[p.text_sha256].candidate_key for p in good},
+            )
             warehouse.upsert(conn, SUBMISSIONS, frame)
-            warehouse.upsert(conn, CONTACTS, [{
-                "submission_id": p.text_sha256, "candidate_key": links[p.text_sha256].candidate_key,
-                "name": p.name, "email": identities[p.text_sha256].email, "phone": identities[p.text_sha256].phone,
-                "location": p.location, "minhash": [int(v) for v in identities[p.text_sha256].minhash],
-            } for p in good])
-            warehouse.upsert(conn, MATCHES, [{
-                "submission_id": m.text_sha256, "requisition_id": m.requisition_id,
-                "candidate_key": m.candidate_key, "similarity": m.similarity, "skill_coverage": m.skill_coverage,
-                "meets_hard_requirements": m.meets_hard_requirements, "match_score": m.score,
-                "reasons": [r.model_dump() for r in m.reasons], "model_version": m.model_version,
-            } for m in matches])
-            warehouse.upsert(conn, PRESCREEN, [{
-                "submission_id": note.text_sha256, "candidate_key": links[note.text_sha256].candidate_key,
-                "headline": note.headline, "focus_points": [f.model_dump() for f in note.focus_points],
-            } for note in (prescreen(p) for p in good)])
+            warehouse.upsert(
+                conn,
+                CONTACTS,
+                [
+                    {
+                        "submission_id": p.text_sha256,
+                        "candidate_key": links[p.text_sha256].candidate_key,
+                        "name": p.name,
+                        "email": identities[p.text_sha256].email,
+                        "phone": identities[p.text_sha256].phone,
+                        "location": p.location,
+                        "minhash": [int(v) for v in identities[p.text_sha256].minhash],
+                    }
+                    for p in good
+                ],
+            )
+            warehouse.upsert(
+                conn,
+                MATCHES,
+                [
+                    {
+                        "submission_id": m.text_sha256,
+                        "requisition_id": m.requisition_id,
+                        "candidate_key": m.candidate_key,
+                        "similarity": m.similarity,
+                        "skill_coverage": m.skill_coverage,
+                        "meets_hard_requirements": m.meets_hard_requirements,
+                        "match_score": m.score,
+                        "reasons": [r.model_dump() for r in m.reasons],
+                        "model_version": m.model_version,
+                    }
+                    for m in matches
+                ],
+            )
+            warehouse.upsert(
+                conn,
+                PRESCREEN,
+                [
+                    {
+                        "submission_id": note.text_sha256,
+                        "candidate_key": links[note.text_sha256].candidate_key,
+                        "headline": note.headline,
+                        "focus_points": [f.model_dump() for f in note.focus_points],
+                    }
+                    for note in (prescreen(p) for p in good)
+                ],
+            )
             counts.matches = len(matches)
         conn.commit()
         # Only after the rows are committed do the files leave incoming/ (a crash re-parses them).
@@ -169,4 +259,6 @@ def process_batch(keys: list[str], run_id: str | None = None, *, settings: Setti
 
 
 def validate_matches(run_id: str, settings: Settings | None = None) -> bool:
-    return quality.validate_table("raw.resume_matches", "resume_matches", run_id=run_id, settings=settings).success
+    return quality.validate_table(
+        "raw.resume_matches", "resume_matches", run_id=run_id, settings=settings
+    ).success

@@ -18,7 +18,9 @@ def retention_purge(
     from talentflow.retention import purge as retention
 
     result = run_guarded(retention.purge, dry_run=dry_run, progress=None if json_out else typer.echo)
-    emit(result, json_out, f"{'would delete' if dry_run else 'deleted'} "
-         f"{sum(p.get('purged', p.get('would_purge', 0)) for p in result['policies'].values())} objects")
-
-
+    emit(
+        result,
+        json_out,
+        f"{'would delete' if dry_run else 'deleted'} "
+        f"{sum(p.get('purged', p.get('would_purge', 0)) for p in result['policies'].values())} objects",
+    )

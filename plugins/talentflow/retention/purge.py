@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-
 @dataclass(frozen=True)
 class Policy:
     name: str
@@ -39,8 +38,12 @@ class Policy:
 def policies(settings: Settings) -> tuple[Policy, ...]:
     return (
         Policy("recordings", "recordings/", settings.recordings_retention_days, "interview recordings"),
-        Policy("quarantine", "quarantine/", settings.quarantine_retention_days,
-               "rejected uploads and their .error.json"),
+        Policy(
+            "quarantine",
+            "quarantine/",
+            settings.quarantine_retention_days,
+            "rejected uploads and their .error.json",
+        ),
     )
 
 
@@ -48,8 +51,14 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def purge(settings: Settings | None = None, *, now: datetime | None = None, dry_run: bool = False,
-          run_id: str = "cli", progress: Callable[[str], None] | None = None) -> dict:
+def purge(
+    settings: Settings | None = None,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    run_id: str = "cli",
+    progress: Callable[[str], None] | None = None,
+) -> dict:
     """Delete every object past its policy's retention; returns per-policy counts and bytes.
 
     ``dry_run`` counts what would go and deletes nothing. Objects are deleted in batches of
@@ -86,23 +95,43 @@ def purge(settings: Settings | None = None, *, now: datetime | None = None, dry_
             if not dry_run:
                 if not store.delete(obj.key):
                     continue  # gone already (another run, or the bucket's own lifecycle)
-                log.info("retention %s: deleted %s (%d bytes, last modified %s)", policy.name, digest, obj.size,
-                         obj.modified.isoformat())
+                log.info(
+                    "retention %s: deleted %s (%d bytes, last modified %s)",
+                    policy.name,
+                    digest,
+                    obj.size,
+                    obj.modified.isoformat(),
+                )
             purged += 1
             size += obj.size
-            batch.append({"purge_id": _sha(f"{obj.key}\n{obj.modified.isoformat()}"), "policy": policy.name,
-                          "prefix": policy.prefix, "key_sha256": digest, "size_bytes": obj.size,
-                          "last_modified": obj.modified, "retention_days": policy.days, "purged_at": now,
-                          "run_id": run_id})
+            batch.append(
+                {
+                    "purge_id": _sha(f"{obj.key}\n{obj.modified.isoformat()}"),
+                    "policy": policy.name,
+                    "prefix": policy.prefix,
+                    "key_sha256": digest,
+                    "size_bytes": obj.size,
+                    "last_modified": obj.modified,
+                    "retention_days": policy.days,
+                    "purged_at": now,
+                    "run_id": run_id,
+                }
+            )
             if len(batch) >= BATCH:
                 record(batch)
         record(batch)
-        summary["policies"][policy.name] = {"prefix": policy.prefix, "retention_days": policy.days,
-                                            "cutoff": cutoff.isoformat(), "checked": checked,
-                                            "purged" if not dry_run else "would_purge": purged,
-                                            "bytes": size}
-        message = (f"retention {policy.name}: {purged} of {checked} objects under {policy.prefix} older than "
-                   f"{policy.days} days {'would be ' if dry_run else ''}deleted ({size:,} bytes)")
+        summary["policies"][policy.name] = {
+            "prefix": policy.prefix,
+            "retention_days": policy.days,
+            "cutoff": cutoff.isoformat(),
+            "checked": checked,
+            "purged" if not dry_run else "would_purge": purged,
+            "bytes": size,
+        }
+        message = (
+            f"retention {policy.name}: {purged} of {checked} objects under {policy.prefix} older than "
+            f"{policy.days} days {'would be ' if dry_run else ''}deleted ({size:,} bytes)"
+        )
         log.info(message)
         if progress:
             progress(message)

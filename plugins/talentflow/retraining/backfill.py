@@ -36,8 +36,9 @@ def scores_the_same_way(a: ScoringModelVersion, b: ScoringModelVersion) -> bool:
     return all(getattr(a, k).model_dump() == getattr(b, k).model_dump() for k in keys)
 
 
-def combine(version: ScoringModelVersion, job_family: str, scores: list[tuple[str, float, float]]
-            ) -> tuple[float | None, float]:
+def combine(
+    version: ScoringModelVersion, job_family: str, scores: list[tuple[str, float, float]]
+) -> tuple[float | None, float]:
     """Overall 0-100 and confidence from (competency, score, confidence), as the Scorer combines them."""
     if not scores:
         return None, 0.0
@@ -55,21 +56,26 @@ def _job_family(rubric_id: str | None) -> str:
     return get_rubric(rubric_id or "general").job_family
 
 
-def backfill(version: str, *, settings: Settings | None = None, run_id: str | None = None,
-             limit: int | None = None) -> dict:
+def backfill(
+    version: str, *, settings: Settings | None = None, run_id: str | None = None, limit: int | None = None
+) -> dict:
     """Re-score every done interview not yet scored under ``version``; returns counts per method."""
     settings = settings or get_settings()
     target = registry.load_version(version, settings)
     run_id = run_id or f"backfill-{uuid.uuid4().hex[:12]}"
     with warehouse.connect(settings) as conn:
         warehouse.ensure_table(conn, RESCORES)
-        tasks = warehouse.fetch_all(conn, """
+        tasks = warehouse.fetch_all(
+            conn,
+            """
             SELECT r.task_id, r.rubric_id, r.scoring_model_version
             FROM raw.interview_results AS r
             WHERE r.status = 'done' AND r.scoring_model_version IS DISTINCT FROM %s
               AND NOT EXISTS (SELECT 1 FROM raw.interview_rescores AS x
                               WHERE x.task_id = r.task_id AND x.scoring_model_version = %s)
-            ORDER BY r.task_id""", (version, version))
+            ORDER BY r.task_id""",
+            (version, version),
+        )
         if limit is not None:
             tasks = tasks[:limit]
         sources: dict[str, ScoringModelVersion | None] = {}
@@ -78,16 +84,25 @@ def backfill(version: str, *, settings: Settings | None = None, run_id: str | No
                 sources[src] = registry.load_version(src, settings)
             except registry.RegistryError:
                 sources[src] = None  # unknown source version: its scores cannot be re-weighted
-        reweight = [t for t in tasks if sources[t["scoring_model_version"]] is not None
-                    and scores_the_same_way(sources[t["scoring_model_version"]], target)]
+        reweight = [
+            t
+            for t in tasks
+            if sources[t["scoring_model_version"]] is not None
+            and scores_the_same_way(sources[t["scoring_model_version"]], target)
+        ]
         rescore = [t for t in tasks if t not in reweight]
         now = datetime.now(UTC)
         score_rows, rescore_rows = _reweighted(conn, reweight, target, run_id, now)
         more_scores, more_rescores = _rescored(conn, rescore, target, run_id, now)
         warehouse.upsert(conn, COMPETENCY_SCORES, score_rows + more_scores)
         warehouse.upsert(conn, RESCORES, rescore_rows + more_rescores)
-    counts = {"version": version, "run_id": run_id, "reweighted": len(rescore_rows),
-              "rescored": len(more_rescores), "skipped": len(tasks) - len(rescore_rows) - len(more_rescores)}
+    counts = {
+        "version": version,
+        "run_id": run_id,
+        "reweighted": len(rescore_rows),
+        "rescored": len(more_rescores),
+        "skipped": len(tasks) - len(rescore_rows) - len(more_rescores),
+    }
     log.info("backfill to %s: %s", version, counts)
     return counts
 
@@ -96,11 +111,15 @@ def _reweighted(conn, tasks: list[dict], target: ScoringModelVersion, run_id: st
     if not tasks:
         return [], []
     by_task = {t["task_id"]: t for t in tasks}
-    stored = warehouse.fetch_all(conn, """
+    stored = warehouse.fetch_all(
+        conn,
+        """
         SELECT s.task_id, s.competency, s.score, s.confidence, s.evidence
         FROM raw.interview_competency_scores AS s
         JOIN raw.interview_results AS r ON r.task_id = s.task_id AND r.scoring_model_version = s.scoring_model_version
-        WHERE s.task_id = ANY(%s)""", (list(by_task),))
+        WHERE s.task_id = ANY(%s)""",
+        (list(by_task),),
+    )
     grouped: dict[str, list[dict]] = defaultdict(list)
     for row in stored:
         grouped[row["task_id"]].append(row)
@@ -108,12 +127,22 @@ def _reweighted(conn, tasks: list[dict], target: ScoringModelVersion, run_id: st
     for task_id, rows in grouped.items():
         task = by_task[task_id]
         family = _job_family(task["rubric_id"])
-        overall, confidence = combine(target, family, [(r["competency"], r["score"], r["confidence"]) for r in rows])
+        overall, confidence = combine(
+            target, family, [(r["competency"], r["score"], r["confidence"]) for r in rows]
+        )
         score_rows += [{**r, "scoring_model_version": target.version} for r in rows]
-        rescore_rows.append({"task_id": task_id, "scoring_model_version": target.version,
-                             "source_version": task["scoring_model_version"], "overall": overall,
-                             "confidence": confidence, "method": "reweighted", "backfill_run_id": run_id,
-                             "rescored_at": now})
+        rescore_rows.append(
+            {
+                "task_id": task_id,
+                "scoring_model_version": target.version,
+                "source_version": task["scoring_model_version"],
+                "overall": overall,
+                "confidence": confidence,
+                "method": "reweighted",
+                "backfill_run_id": run_id,
+                "rescored_at": now,
+            }
+        )
     return score_rows, rescore_rows
 
 
@@ -124,13 +153,23 @@ def _rescored(conn, tasks: list[dict], target: ScoringModelVersion, run_id: str,
     from scoring_tasks.score import Answer, Scorer
     from talentflow.core.models import get_embedder
 
-    answers = warehouse.fetch_all(conn, """
+    answers = warehouse.fetch_all(
+        conn,
+        """
         SELECT task_id, question_id, competency, question, transcript FROM raw.interview_answers
-        WHERE task_id = ANY(%s) ORDER BY task_id, question_id""", ([t["task_id"] for t in tasks],))
+        WHERE task_id = ANY(%s) ORDER BY task_id, question_id""",
+        ([t["task_id"] for t in tasks],),
+    )
     by_task: dict[str, list[Answer]] = defaultdict(list)
     for a in answers:
-        by_task[a["task_id"]].append(Answer(question=a["question"] or "", text=a["transcript"] or "",
-                                            competency=a["competency"], question_id=a["question_id"]))
+        by_task[a["task_id"]].append(
+            Answer(
+                question=a["question"] or "",
+                text=a["transcript"] or "",
+                competency=a["competency"],
+                question_id=a["question_id"],
+            )
+        )
     by_rubric: dict[str, list[dict]] = defaultdict(list)
     for t in tasks:
         if by_task.get(t["task_id"]):
@@ -143,11 +182,26 @@ def _rescored(conn, tasks: list[dict], target: ScoringModelVersion, run_id: str,
         results = scorer.score_interviews([by_task[t["task_id"]] for t in group])
         for t, res in zip(group, results, strict=True):
             for c in res.competencies:
-                score_rows.append({"task_id": t["task_id"], "competency": c.competency, "score": c.score,
-                                   "confidence": c.confidence, "evidence": [e.sentence for e in c.evidence],
-                                   "scoring_model_version": target.version})
-            rescore_rows.append({"task_id": t["task_id"], "scoring_model_version": target.version,
-                                 "source_version": t["scoring_model_version"], "overall": res.overall,
-                                 "confidence": res.confidence, "method": "rescored", "backfill_run_id": run_id,
-                                 "rescored_at": now})
+                score_rows.append(
+                    {
+                        "task_id": t["task_id"],
+                        "competency": c.competency,
+                        "score": c.score,
+                        "confidence": c.confidence,
+                        "evidence": [e.sentence for e in c.evidence],
+                        "scoring_model_version": target.version,
+                    }
+                )
+            rescore_rows.append(
+                {
+                    "task_id": t["task_id"],
+                    "scoring_model_version": target.version,
+                    "source_version": t["scoring_model_version"],
+                    "overall": res.overall,
+                    "confidence": res.confidence,
+                    "method": "rescored",
+                    "backfill_run_id": run_id,
+                    "rescored_at": now,
+                }
+            )
     return score_rows, rescore_rows

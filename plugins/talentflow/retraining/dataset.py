@@ -62,9 +62,12 @@ class HiringData:
         for fam in self.families:
             f = self.family(fam)
             hires = f[f["hired"]]
-            out[fam] = {"interviewed": len(f), "hires": len(hires),
-                        "hires_rated_6m": int(hires["rating_6m"].notna().sum()),
-                        "hires_rated_12m": int(hires["rating_12m"].notna().sum())}
+            out[fam] = {
+                "interviewed": len(f),
+                "hires": len(hires),
+                "hires_rated_6m": int(hires["rating_6m"].notna().sum()),
+                "hires_rated_12m": int(hires["rating_12m"].notna().sum()),
+            }
         return out
 
     def fingerprint(self) -> str:
@@ -128,8 +131,10 @@ FROM marts.employee_lifecycle_profile AS p
 JOIN restricted.employee_key_map AS m USING (employee_key)
 WHERE m.candidate_id IS NOT NULL
 """
-_DEMOGRAPHICS_SQL = "SELECT candidate_id, lower(sex) AS sex, lower(ethnicity) AS ethnicity FROM " \
-                    "restricted.candidate_demographics"
+_DEMOGRAPHICS_SQL = (
+    "SELECT candidate_id, lower(sex) AS sex, lower(ethnicity) AS ethnicity FROM "
+    "restricted.candidate_demographics"
+)
 
 
 def load_from_warehouse(settings: Settings | None = None) -> HiringData:
@@ -140,35 +145,53 @@ def load_from_warehouse(settings: Settings | None = None) -> HiringData:
     settings = settings or get_settings()
     with warehouse.connect(settings) as conn:
         try:
-            scores, ratings, demographics = (warehouse.fetch_all(conn, q) for q in
-                                             (_SCORES_SQL, _RATINGS_SQL, _DEMOGRAPHICS_SQL))
+            scores, ratings, demographics = (
+                warehouse.fetch_all(conn, q) for q in (_SCORES_SQL, _RATINGS_SQL, _DEMOGRAPHICS_SQL)
+            )
         except psycopg.errors.UndefinedTable as exc:
-            raise RuntimeError(f"{str(exc).splitlines()[0]}: the marts feedback retraining reads are not built "
-                               "yet; run warehouse_build (dbt) first") from exc
+            raise RuntimeError(
+                f"{str(exc).splitlines()[0]}: the marts feedback retraining reads are not built "
+                "yet; run warehouse_build (dbt) first"
+            ) from exc
     return assemble(
-        pd.DataFrame(scores, columns=["task_id", "candidate_id", "job_family", "competency", "score",
-                                      "scoring_model_version", "scored_at"]),
+        pd.DataFrame(
+            scores,
+            columns=[
+                "task_id",
+                "candidate_id",
+                "job_family",
+                "competency",
+                "score",
+                "scoring_model_version",
+                "scored_at",
+            ],
+        ),
         pd.DataFrame(ratings, columns=["candidate_id", "rating_6m", "rating_12m"]),
-        pd.DataFrame(demographics, columns=["candidate_id", "sex", "ethnicity"]))
+        pd.DataFrame(demographics, columns=["candidate_id", "sex", "ethnicity"]),
+    )
 
 
 def assemble(scores: pd.DataFrame, ratings: pd.DataFrame, demographics: pd.DataFrame) -> HiringData:
     """Long competency scores + ratings + demographics → one row per interviewed candidate."""
     no_family = scores["job_family"].isna()
     if no_family.any():
-        log.warning("%d interview scores have no job family (requisition unknown) and are left out",
-                    int(no_family.sum()))
+        log.warning(
+            "%d interview scores have no job family (requisition unknown) and are left out",
+            int(no_family.sum()),
+        )
         scores = scores[~no_family]
     if scores.empty:
         return HiringData(pd.DataFrame(columns=list(BASE_COLUMNS)))
     # A candidate interviewed twice counts once: the latest interview, as the lifecycle profile does.
-    latest = (scores.sort_values(["scored_at", "task_id"])
-              .drop_duplicates("candidate_id", keep="last")[["candidate_id", "task_id"]])
+    latest = scores.sort_values(["scored_at", "task_id"]).drop_duplicates("candidate_id", keep="last")[
+        ["candidate_id", "task_id"]
+    ]
     scores = scores.merge(latest, on=["candidate_id", "task_id"])
     wide = scores.pivot_table(index="candidate_id", columns="competency", values="score", aggfunc="mean")
     wide.columns = [str(c) for c in wide.columns]
-    meta = scores.drop_duplicates("candidate_id").set_index("candidate_id")[["job_family",
-                                                                              "scoring_model_version"]]
+    meta = scores.drop_duplicates("candidate_id").set_index("candidate_id")[
+        ["job_family", "scoring_model_version"]
+    ]
     frame = meta.join(wide).reset_index()
     ratings = ratings.drop_duplicates("candidate_id")
     frame = frame.merge(ratings, on="candidate_id", how="left")

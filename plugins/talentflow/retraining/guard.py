@@ -29,8 +29,9 @@ EXCLUDED_GROUPS = ("undisclosed", "", "unknown", "prefer_not_to_say")
 MIN_HOLDOUT = 5
 
 
-def impact_ratio(above: pd.Series, groups: pd.Series, min_group_size: int = 20,
-                 exclude: tuple[str, ...] = EXCLUDED_GROUPS) -> dict:
+def impact_ratio(
+    above: pd.Series, groups: pd.Series, min_group_size: int = 20, exclude: tuple[str, ...] = EXCLUDED_GROUPS
+) -> dict:
     """Adverse-impact ratio: min over groups of (group's rate of ``above``) / (highest group's rate)."""
     df = pd.DataFrame({"above": above, "group": groups}).dropna()
     df["group"] = df["group"].astype(str).str.strip().str.lower()
@@ -40,16 +41,26 @@ def impact_ratio(above: pd.Series, groups: pd.Series, min_group_size: int = 20,
     small = {str(g): int(n) for g, n in sizes.items() if n < min_group_size}
     df = df[df["group"].isin(counted)]
     rates = df.groupby("group")["above"].mean().astype(float)
-    result = {"air": None, "rates": {str(g): round(float(r), 4) for g, r in rates.items()},
-              "n": {str(g): int(sizes[g]) for g in counted}, "too_small": small,
-              "reference_group": None, "lowest_group": None}
+    result = {
+        "air": None,
+        "rates": {str(g): round(float(r), 4) for g, r in rates.items()},
+        "n": {str(g): int(sizes[g]) for g in counted},
+        "too_small": small,
+        "reference_group": None,
+        "lowest_group": None,
+    }
     if len(rates) < 2 or rates.max() <= 0:
-        result["reason"] = (f"fewer than two groups with at least {min_group_size} interviewed candidates "
-                            f"(counted: {sorted(map(str, counted))}, too small: {small})")
+        result["reason"] = (
+            f"fewer than two groups with at least {min_group_size} interviewed candidates "
+            f"(counted: {sorted(map(str, counted))}, too small: {small})"
+        )
         return result
     ratios = rates / rates.max()
-    result.update(air=round(float(ratios.min()), 4), reference_group=str(rates.idxmax()),
-                  lowest_group=str(ratios.idxmin()))
+    result.update(
+        air=round(float(ratios.min()), 4),
+        reference_group=str(rates.idxmax()),
+        lowest_group=str(ratios.idxmin()),
+    )
     return result
 
 
@@ -71,8 +82,9 @@ def adverse_impact(data: HiringData, version: ScoringModelVersion, cfg: Retraini
     return {attr: impact_ratio(above, data.frame[attr], cfg.min_group_size) for attr in ATTRIBUTES}
 
 
-def holdout_validity(data: HiringData, versions: dict[str, ScoringModelVersion], families: list[str],
-                     cfg: RetrainingSettings) -> dict:
+def holdout_validity(
+    data: HiringData, versions: dict[str, ScoringModelVersion], families: list[str], cfg: RetrainingSettings
+) -> dict:
     """Per family and pooled (n-weighted): held-out r of each version's overall score with performance."""
     per_family: dict[str, dict] = {}
     for fam in families:
@@ -110,38 +122,57 @@ class GuardResult:
         return asdict(self)
 
 
-def evaluate(data: HiringData, active: ScoringModelVersion, proposal: Proposal,
-             cfg: RetrainingSettings) -> GuardResult:
+def evaluate(
+    data: HiringData, active: ScoringModelVersion, proposal: Proposal, cfg: RetrainingSettings
+) -> GuardResult:
     candidate = proposal.candidate_version()
     reasons: list[str] = []
     refit = proposal.refit_families
     kept = {f: fit["reason"] for f, fit in proposal.families.items() if not fit["refit"]}
     if not refit:
-        reasons.append("no job family had enough rated hires to refit its weights: "
-                       + "; ".join(f"{f}: {r}" for f, r in sorted(kept.items())))
+        reasons.append(
+            "no job family had enough rated hires to refit its weights: "
+            + "; ".join(f"{f}: {r}" for f, r in sorted(kept.items()))
+        )
     validity = holdout_validity(data, {"active": active, "candidate": candidate}, refit, cfg)
     pooled = validity["pooled"]
     if refit:
         r_a, r_c = pooled.get("active"), pooled.get("candidate")
         if r_a is None or r_c is None:
-            reasons.append(f"held-out validity cannot be measured: fewer than {MIN_HOLDOUT} held-out hires "
-                           f"with a rating in {', '.join(refit)}")
+            reasons.append(
+                f"held-out validity cannot be measured: fewer than {MIN_HOLDOUT} held-out hires "
+                f"with a rating in {', '.join(refit)}"
+            )
         elif r_c - r_a < cfg.validity_margin:
-            reasons.append(f"held-out validity {r_c:.3f} does not beat the active version's {r_a:.3f} by the "
-                           f"margin {cfg.validity_margin:g} (gain {r_c - r_a:+.3f} on {pooled['n']} held-out hires)")
+            reasons.append(
+                f"held-out validity {r_c:.3f} does not beat the active version's {r_a:.3f} by the "
+                f"margin {cfg.validity_margin:g} (gain {r_c - r_a:+.3f} on {pooled['n']} held-out hires)"
+            )
     impact = {"active": adverse_impact(data, active, cfg), "candidate": adverse_impact(data, candidate, cfg)}
     for attr in ATTRIBUTES:
         new, old = impact["candidate"][attr], impact["active"][attr]
         if new["air"] is None:
             reasons.append(f"adverse impact by {attr} cannot be checked: {new['reason']}")
-        elif new["air"] < cfg.air_threshold and (old["air"] is None or new["air"] < old["air"] - cfg.air_tolerance):
+        elif new["air"] < cfg.air_threshold and (
+            old["air"] is None or new["air"] < old["air"] - cfg.air_tolerance
+        ):
             before = "n/a" if old["air"] is None else f"{old['air']:.3f}"
-            reasons.append(f"adverse impact by {attr}: the ratio for '{new['lowest_group']}' falls to "
-                           f"{new['air']:.3f} (active version: {before}), below {cfg.air_threshold:g} and worse "
-                           "than the active version")
-    metrics = {"holdout_validity": validity, "adverse_impact": impact, "kept_families": kept,
-               "refit_families": refit,
-               "thresholds": {"validity_margin": cfg.validity_margin, "air_threshold": cfg.air_threshold,
-                              "air_tolerance": cfg.air_tolerance, "min_group_size": cfg.min_group_size,
-                              "min_hires": cfg.min_hires}}
+            reasons.append(
+                f"adverse impact by {attr}: the ratio for '{new['lowest_group']}' falls to "
+                f"{new['air']:.3f} (active version: {before}), below {cfg.air_threshold:g} and worse "
+                "than the active version"
+            )
+    metrics = {
+        "holdout_validity": validity,
+        "adverse_impact": impact,
+        "kept_families": kept,
+        "refit_families": refit,
+        "thresholds": {
+            "validity_margin": cfg.validity_margin,
+            "air_threshold": cfg.air_threshold,
+            "air_tolerance": cfg.air_tolerance,
+            "min_group_size": cfg.min_group_size,
+            "min_hires": cfg.min_hires,
+        },
+    }
     return GuardResult(passed=not reasons, reasons=reasons, metrics=metrics)

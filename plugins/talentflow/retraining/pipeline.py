@@ -32,8 +32,9 @@ from talentflow.retraining.settings import get_retraining_settings
 log = logging.getLogger(__name__)
 
 
-def analyse_validity(run_id: str, *, settings: Settings | None = None, data: dataset.HiringData | None = None
-                     ) -> dict:
+def analyse_validity(
+    run_id: str, *, settings: Settings | None = None, data: dataset.HiringData | None = None
+) -> dict:
     """Validity of the active version's scores → ``raw.interview_validity``; returns a summary."""
     settings = settings or get_settings()
     registry.ensure_root(settings)
@@ -42,12 +43,22 @@ def analyse_validity(run_id: str, *, settings: Settings | None = None, data: dat
     rows = validity.validity_rows(data, active, run_id)
     with warehouse.connect(settings) as conn:
         warehouse.upsert(conn, VALIDITY, rows)
-    return {"run_id": run_id, "rows": len(rows), "scoring_model_version": active.version,
-            "counts": data.counts(), "overall": validity.summary(rows)}
+    return {
+        "run_id": run_id,
+        "rows": len(rows),
+        "scoring_model_version": active.version,
+        "counts": data.counts(),
+        "overall": validity.summary(rows),
+    }
 
 
-def propose_candidate(run_id: str, overrides: dict | None = None, *, settings: Settings | None = None,
-                      data: dataset.HiringData | None = None) -> dict:
+def propose_candidate(
+    run_id: str,
+    overrides: dict | None = None,
+    *,
+    settings: Settings | None = None,
+    data: dataset.HiringData | None = None,
+) -> dict:
     """Fit new weights where there are enough rated hires; the candidate version as JSON."""
     settings = settings or get_settings()
     cfg = get_retraining_settings(overrides)
@@ -59,27 +70,47 @@ def propose_candidate(run_id: str, overrides: dict | None = None, *, settings: S
     return proposal.to_dict()
 
 
-def guard_and_register(proposal: dict, run_id: str, overrides: dict | None = None, *,
-                       settings: Settings | None = None, data: dataset.HiringData | None = None) -> dict:
+def guard_and_register(
+    proposal: dict,
+    run_id: str,
+    overrides: dict | None = None,
+    *,
+    settings: Settings | None = None,
+    data: dataset.HiringData | None = None,
+) -> dict:
     """Run the guard; keep the candidate (status candidate or rejected) with its metrics and reasons."""
     settings = settings or get_settings()
     cfg = get_retraining_settings(overrides)
     prop = reweight.Proposal.from_dict(proposal)
     data = data or dataset.load_from_warehouse(settings)
     if data.fingerprint() != prop.data_fingerprint:
-        raise RuntimeError("the warehouse changed between fitting and guarding this run (a warehouse build ran "
-                           "in between); re-run feedback_retraining so both steps see the same data")
+        raise RuntimeError(
+            "the warehouse changed between fitting and guarding this run (a warehouse build ran "
+            "in between); re-run feedback_retraining so both steps see the same data"
+        )
     active = registry.load_version(prop.parent_version, settings)
     result = guard.evaluate(data, active, prop, cfg)
     status = "candidate" if result.passed else "rejected"
     metrics = {**result.metrics, "fit": prop.families, "data_fingerprint": prop.data_fingerprint}
     reasons = result.reasons or ["passed the guard: waiting for a person's approval"]
-    row = registry.register(prop.candidate_version(), parent=prop.parent_version, status=status,
-                            metrics=metrics, reasons=reasons, run_id=run_id, settings=settings)
-    summary = {"version": prop.version, "parent_version": prop.parent_version, "status": row["status"],
-               "reasons": row["reasons"], "refit_families": prop.refit_families,
-               "holdout_validity": result.metrics["holdout_validity"]["pooled"],
-               "adverse_impact": {k: v["air"] for k, v in result.metrics["adverse_impact"]["candidate"].items()}}
+    row = registry.register(
+        prop.candidate_version(),
+        parent=prop.parent_version,
+        status=status,
+        metrics=metrics,
+        reasons=reasons,
+        run_id=run_id,
+        settings=settings,
+    )
+    summary = {
+        "version": prop.version,
+        "parent_version": prop.parent_version,
+        "status": row["status"],
+        "reasons": row["reasons"],
+        "refit_families": prop.refit_families,
+        "holdout_validity": result.metrics["holdout_validity"]["pooled"],
+        "adverse_impact": {k: v["air"] for k, v in result.metrics["adverse_impact"]["candidate"].items()},
+    }
     if row["status"] == "candidate":
         _ask_for_approval(summary, settings)
     log.info("candidate %s: %s (%s)", prop.version, row["status"], "; ".join(map(str, row["reasons"])))
@@ -88,10 +119,12 @@ def guard_and_register(proposal: dict, run_id: str, overrides: dict | None = Non
 
 def _ask_for_approval(summary: dict, settings: Settings) -> None:
     v = summary["version"]
-    text = (f"Scoring-model version {v} (from {summary['parent_version']}) passed the guard: held-out validity "
-            f"{summary['holdout_validity']}, adverse-impact ratios {summary['adverse_impact']}.\n"
-            f"Approve: `talentflow scoring approve {v} --by NAME` (or reject: `talentflow scoring reject {v} "
-            "--by NAME --reason ...`).")
+    text = (
+        f"Scoring-model version {v} (from {summary['parent_version']}) passed the guard: held-out validity "
+        f"{summary['holdout_validity']}, adverse-impact ratios {summary['adverse_impact']}.\n"
+        f"Approve: `talentflow scoring approve {v} --by NAME` (or reject: `talentflow scoring reject {v} "
+        "--by NAME --reason ...`)."
+    )
     alerts.send(alerts.Message(f"TalentFlow: scoring model {v} awaits approval", text), settings)
 
 
@@ -101,8 +134,14 @@ def apply_param_approval(version: str, params: dict, *, settings: Settings | Non
         return False
     row = registry.get(version, settings)
     if row and row["status"] == "candidate":
-        registry.decide(version, "approved", params["approved_by"], comment="approved in the DAG-run form",
-                        channel="dag_param", settings=settings)
+        registry.decide(
+            version,
+            "approved",
+            params["approved_by"],
+            comment="approved in the DAG-run form",
+            channel="dag_param",
+            settings=settings,
+        )
         return True
     return False
 
@@ -120,8 +159,9 @@ def approval_wait_hours(param: float | None, triggering_user: str | None = None)
     return get_retraining_settings().approval_timeout_hours
 
 
-def approval_state(version: str, waiting_since: datetime, timeout_hours: float, *,
-                   settings: Settings | None = None) -> tuple[str, str]:
+def approval_state(
+    version: str, waiting_since: datetime, timeout_hours: float, *, settings: Settings | None = None
+) -> tuple[str, str]:
     """('approved' | 'waiting' | 'stop', why) for the approval sensor."""
     row = registry.get(version, settings)
     if row is None:
@@ -135,8 +175,10 @@ def approval_state(version: str, waiting_since: datetime, timeout_hours: float, 
         return "stop", f"{version} is {status}: " + "; ".join(map(str, row.get("reasons") or []))
     deadline = waiting_since + timedelta(hours=timeout_hours)
     if datetime.now(UTC) >= deadline:
-        return "stop", (f"no approval within {timeout_hours:g} h; {version} stays a candidate: approve it with "
-                        f"`talentflow scoring approve {version} --by NAME` and re-run (or promote by rollback)")
+        return "stop", (
+            f"no approval within {timeout_hours:g} h; {version} stays a candidate: approve it with "
+            f"`talentflow scoring approve {version} --by NAME` and re-run (or promote by rollback)"
+        )
     return "waiting", f"waiting for approval until {deadline.isoformat()}"
 
 
@@ -151,8 +193,13 @@ def run_backfill(version: str, run_id: str, *, settings: Settings | None = None)
     return backfill_mod.backfill(version, settings=settings, run_id=run_id)
 
 
-def retrain(run_id: str, overrides: dict | None = None, *, settings: Settings | None = None,
-            data: dataset.HiringData | None = None) -> dict:
+def retrain(
+    run_id: str,
+    overrides: dict | None = None,
+    *,
+    settings: Settings | None = None,
+    data: dataset.HiringData | None = None,
+) -> dict:
     """Validity, proposal and guard in one call (the CLI and tests; the DAG runs them as tasks)."""
     settings = settings or get_settings()
     data = data or dataset.load_from_warehouse(settings)

@@ -30,8 +30,10 @@ log = logging.getLogger(__name__)
 ARTIFACT_PREFIX = "models/scoring"
 STATUSES = ("candidate", "approved", "active", "rejected", "retired")
 _LOCK_ID = 0x7A1E5C0DE  # serialises status changes across processes
-_SELECT = ("SELECT version, parent_version, created_at, status, weights, metrics, reasons, artifact_key, "
-           "approved_by, approved_at, activated_at, run_id FROM audit.scoring_model_versions")
+_SELECT = (
+    "SELECT version, parent_version, created_at, status, weights, metrics, reasons, artifact_key, "
+    "approved_by, approved_at, activated_at, run_id FROM audit.scoring_model_versions"
+)
 
 
 class RegistryError(ValueError):
@@ -49,8 +51,10 @@ def shipped_default() -> ScoringModelVersion:
 def ensure_registry(conn: psycopg.Connection) -> None:
     for spec in AUDIT_TABLES:
         warehouse.ensure_table(conn, spec)
-    conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS scoring_model_versions_one_active "
-                 "ON audit.scoring_model_versions ((true)) WHERE status = 'active'")
+    conn.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS scoring_model_versions_one_active "
+        "ON audit.scoring_model_versions ((true)) WHERE status = 'active'"
+    )
 
 
 def _lock(conn: psycopg.Connection) -> None:
@@ -68,14 +72,16 @@ def write_artifact(version: ScoringModelVersion, settings: Settings | None = Non
     except storage.ObjectExists:
         existing = load_model_version(yaml.safe_load(store.get(key)))
         if existing.model_dump() != version.model_dump():
-            raise RegistryError(f"artefact {key} already exists with different content; a version id "
-                                "must never be reused") from None
+            raise RegistryError(
+                f"artefact {key} already exists with different content; a version id must never be reused"
+            ) from None
     return key
 
 
 def _row(conn: psycopg.Connection, version: str, *, lock: bool = False) -> dict | None:
-    rows = warehouse.fetch_all(conn, _SELECT + " WHERE version = %s" + (" FOR UPDATE" if lock else ""),
-                               (version,))
+    rows = warehouse.fetch_all(
+        conn, _SELECT + " WHERE version = %s" + (" FOR UPDATE" if lock else ""), (version,)
+    )
     return rows[0] if rows else None
 
 
@@ -84,10 +90,25 @@ def _active_row(conn: psycopg.Connection) -> dict | None:
     return rows[0] if rows else None
 
 
-def _activation(conn, version: str, previous: str | None, action: str, by: str | None, run_id: str | None) -> None:
-    warehouse.upsert(conn, ACTIVATIONS, [{
-        "activation_id": uuid.uuid4().hex, "version": version, "previous_version": previous, "action": action,
-        "activated_by": by, "run_id": run_id, "activated_at": datetime.now(UTC)}], create=False)
+def _activation(
+    conn, version: str, previous: str | None, action: str, by: str | None, run_id: str | None
+) -> None:
+    warehouse.upsert(
+        conn,
+        ACTIVATIONS,
+        [
+            {
+                "activation_id": uuid.uuid4().hex,
+                "version": version,
+                "previous_version": previous,
+                "action": action,
+                "activated_by": by,
+                "run_id": run_id,
+                "activated_at": datetime.now(UTC),
+            }
+        ],
+        create=False,
+    )
 
 
 def ensure_root(settings: Settings | None = None) -> str:
@@ -103,20 +124,47 @@ def ensure_root(settings: Settings | None = None) -> str:
         key = write_artifact(default, settings)
         now = datetime.now(UTC)
         if _row(conn, default.version) is None:
-            warehouse.upsert(conn, VERSIONS, [{
-                "version": default.version, "parent_version": None, "created_at": now, "status": "active",
-                "weights": default.competency_weights, "metrics": {}, "reasons": [f"shipped default: {default.source}"],
-                "artifact_key": key, "approved_by": "shipped", "approved_at": now, "activated_at": now,
-                "run_id": None}], create=False)
+            warehouse.upsert(
+                conn,
+                VERSIONS,
+                [
+                    {
+                        "version": default.version,
+                        "parent_version": None,
+                        "created_at": now,
+                        "status": "active",
+                        "weights": default.competency_weights,
+                        "metrics": {},
+                        "reasons": [f"shipped default: {default.source}"],
+                        "artifact_key": key,
+                        "approved_by": "shipped",
+                        "approved_at": now,
+                        "activated_at": now,
+                        "run_id": None,
+                    }
+                ],
+                create=False,
+            )
         else:
-            conn.execute("UPDATE audit.scoring_model_versions SET status = 'active', activated_at = now() "
-                         "WHERE version = %s", (default.version,))
+            conn.execute(
+                "UPDATE audit.scoring_model_versions SET status = 'active', activated_at = now() "
+                "WHERE version = %s",
+                (default.version,),
+            )
         _activation(conn, default.version, None, "bootstrap", "talentflow", None)
         return default.version
 
 
-def register(version: ScoringModelVersion, *, parent: str | None, status: str, metrics: dict, reasons: list,
-             run_id: str | None, settings: Settings | None = None) -> dict:
+def register(
+    version: ScoringModelVersion,
+    *,
+    parent: str | None,
+    status: str,
+    metrics: dict,
+    reasons: list,
+    run_id: str | None,
+    settings: Settings | None = None,
+) -> dict:
     """Keep a version (artefact + row). A re-registration never downgrades an approved/active/retired row."""
     if status not in ("candidate", "rejected"):
         raise ValueError(f"a new version is registered as candidate or rejected, not {status!r}")
@@ -127,11 +175,20 @@ def register(version: ScoringModelVersion, *, parent: str | None, status: str, m
         _lock(conn)
         existing = _row(conn, version.version, lock=True)
         if existing and existing["status"] not in ("candidate", "rejected"):
-            log.info("version %s is already %s; metrics refreshed, status kept", version.version, existing["status"])
+            log.info(
+                "version %s is already %s; metrics refreshed, status kept",
+                version.version,
+                existing["status"],
+            )
             status = existing["status"]
-        elif existing and existing["status"] == "rejected" and conn.execute(
+        elif (
+            existing
+            and existing["status"] == "rejected"
+            and conn.execute(
                 "SELECT 1 FROM audit.scoring_model_approvals WHERE version = %s AND decision = 'rejected'",
-                (version.version,)).fetchone():
+                (version.version,),
+            ).fetchone()
+        ):
             status = "rejected"  # a person rejected it: the same candidate proposed again stays rejected
             reasons = existing.get("reasons") or reasons
         conn.execute(
@@ -139,8 +196,17 @@ def register(version: ScoringModelVersion, *, parent: str | None, status: str, m
             " reasons, artifact_key, run_id) VALUES (%s, %s, now(), %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (version) DO UPDATE SET status = EXCLUDED.status, metrics = EXCLUDED.metrics,"
             " reasons = EXCLUDED.reasons, run_id = EXCLUDED.run_id, _loaded_at = now()",
-            (version.version, parent, status, json.dumps(version.competency_weights),
-             json.dumps(metrics, default=str), json.dumps(reasons, default=str), key, run_id))
+            (
+                version.version,
+                parent,
+                status,
+                json.dumps(version.competency_weights),
+                json.dumps(metrics, default=str),
+                json.dumps(reasons, default=str),
+                key,
+                run_id,
+            ),
+        )
         return _row(conn, version.version)
 
 
@@ -165,8 +231,10 @@ def load_version(version: str, settings: Settings | None = None) -> ScoringModel
     except storage.ObjectNotFound:
         if version == default.version:
             return default
-        raise RegistryError(f"no artefact {artifact_key(version)} for scoring-model version '{version}' "
-                            "(see `talentflow scoring versions`)") from None
+        raise RegistryError(
+            f"no artefact {artifact_key(version)} for scoring-model version '{version}' "
+            "(see `talentflow scoring versions`)"
+        ) from None
 
 
 def _active_or_none(settings: Settings | None) -> dict | None:
@@ -190,8 +258,15 @@ def active_version(settings: Settings | None = None) -> ScoringModelVersion:
     return load_version(row["version"], settings)
 
 
-def decide(version: str, decision: str, by: str, *, comment: str = "", channel: str = "cli",
-           settings: Settings | None = None) -> dict:
+def decide(
+    version: str,
+    decision: str,
+    by: str,
+    *,
+    comment: str = "",
+    channel: str = "cli",
+    settings: Settings | None = None,
+) -> dict:
     """Record a person's approval or rejection of a candidate version (one that passed the guard)."""
     if decision not in ("approved", "rejected"):
         raise ValueError(f"decision must be approved or rejected, not {decision!r}")
@@ -203,64 +278,107 @@ def decide(version: str, decision: str, by: str, *, comment: str = "", channel: 
         _lock(conn)
         row = _row(conn, version, lock=True)
         if row is None:
-            raise RegistryError(f"unknown scoring-model version '{version}' (see `talentflow scoring versions`)")
+            raise RegistryError(
+                f"unknown scoring-model version '{version}' (see `talentflow scoring versions`)"
+            )
         status = row["status"]
         if decision == "approved" and status in ("approved", "active", "retired") and row.get("approved_by"):
             return {**row, "note": f"already approved by {row['approved_by']}"}
         if status == "rejected":
             why = "; ".join(map(str, row.get("reasons") or [])) or "rejected"
-            raise RegistryError(f"'{version}' was rejected ({why}); it cannot be {decision}. Re-run "
-                                "feedback_retraining for a new candidate")
+            raise RegistryError(
+                f"'{version}' was rejected ({why}); it cannot be {decision}. Re-run "
+                "feedback_retraining for a new candidate"
+            )
         if status != "candidate":
             raise RegistryError(f"'{version}' is {status}; only a candidate can be {decision}")
         now = datetime.now(UTC)
-        warehouse.upsert(conn, APPROVALS, [{
-            "approval_id": uuid.uuid4().hex, "version": version, "decision": decision, "decided_by": by.strip(),
-            "decided_at": now, "comment": comment, "channel": channel}], create=False)
+        warehouse.upsert(
+            conn,
+            APPROVALS,
+            [
+                {
+                    "approval_id": uuid.uuid4().hex,
+                    "version": version,
+                    "decision": decision,
+                    "decided_by": by.strip(),
+                    "decided_at": now,
+                    "comment": comment,
+                    "channel": channel,
+                }
+            ],
+            create=False,
+        )
         reasons = list(row.get("reasons") or [])
         if decision == "rejected":
             reasons.append(f"rejected by {by.strip()}: {comment or 'no reason given'}")
         if decision == "approved":
-            conn.execute("UPDATE audit.scoring_model_versions SET status = 'approved', approved_by = %s,"
-                         " approved_at = %s, _loaded_at = now() WHERE version = %s", (by.strip(), now, version))
+            conn.execute(
+                "UPDATE audit.scoring_model_versions SET status = 'approved', approved_by = %s,"
+                " approved_at = %s, _loaded_at = now() WHERE version = %s",
+                (by.strip(), now, version),
+            )
         else:
-            conn.execute("UPDATE audit.scoring_model_versions SET status = 'rejected', reasons = %s,"
-                         " _loaded_at = now() WHERE version = %s", (json.dumps(reasons), version))
+            conn.execute(
+                "UPDATE audit.scoring_model_versions SET status = 'rejected', reasons = %s,"
+                " _loaded_at = now() WHERE version = %s",
+                (json.dumps(reasons), version),
+            )
         return _row(conn, version)
 
 
-def _activate(version: str, *, action: str, allowed: tuple[str, ...], by: str | None, run_id: str | None,
-              settings: Settings | None) -> dict:
+def _activate(
+    version: str,
+    *,
+    action: str,
+    allowed: tuple[str, ...],
+    by: str | None,
+    run_id: str | None,
+    settings: Settings | None,
+) -> dict:
     settings = settings or get_settings()
     ensure_root(settings)
     with warehouse.connect(settings) as conn:
         _lock(conn)
         row = _row(conn, version, lock=True)
         if row is None:
-            raise RegistryError(f"unknown scoring-model version '{version}' (see `talentflow scoring versions`)")
+            raise RegistryError(
+                f"unknown scoring-model version '{version}' (see `talentflow scoring versions`)"
+            )
         current = _active_row(conn)
         if current and current["version"] == version:
             return {**row, "previous_version": version, "note": f"'{version}' is already active"}
         if row["status"] not in allowed:
-            raise RegistryError(f"'{version}' is {row['status']}; {action} needs a version that is "
-                                f"{' or '.join(allowed)}")
+            raise RegistryError(
+                f"'{version}' is {row['status']}; {action} needs a version that is {' or '.join(allowed)}"
+            )
         load_version(version, settings)  # the artefact must be there before scoring may use it
         if current:
-            conn.execute("UPDATE audit.scoring_model_versions SET status = 'retired', _loaded_at = now() "
-                         "WHERE version = %s", (current["version"],))
-        conn.execute("UPDATE audit.scoring_model_versions SET status = 'active', activated_at = now(),"
-                     " _loaded_at = now() WHERE version = %s", (version,))
+            conn.execute(
+                "UPDATE audit.scoring_model_versions SET status = 'retired', _loaded_at = now() "
+                "WHERE version = %s",
+                (current["version"],),
+            )
+        conn.execute(
+            "UPDATE audit.scoring_model_versions SET status = 'active', activated_at = now(),"
+            " _loaded_at = now() WHERE version = %s",
+            (version,),
+        )
         _activation(conn, version, current["version"] if current else None, action, by, run_id)
         return {**_row(conn, version), "previous_version": current["version"] if current else None}
 
 
-def promote(version: str, *, by: str | None = None, run_id: str | None = None,
-            settings: Settings | None = None) -> dict:
+def promote(
+    version: str, *, by: str | None = None, run_id: str | None = None, settings: Settings | None = None
+) -> dict:
     """Make an approved candidate the active version (the previous one is retired)."""
-    return _activate(version, action="promote", allowed=("approved",), by=by, run_id=run_id, settings=settings)
+    return _activate(
+        version, action="promote", allowed=("approved",), by=by, run_id=run_id, settings=settings
+    )
 
 
 def rollback(version: str, *, by: str | None = None, settings: Settings | None = None) -> dict:
     """Make an earlier version active again: one that was active before (retired) or was approved."""
-    return _activate(version, action="rollback", allowed=("retired", "approved"), by=by, run_id=None,
-                     settings=settings)
+    return _activate(
+        version, action="rollback", allowed=("retired", "approved"), by=by, run_id=None, settings=settings
+    )

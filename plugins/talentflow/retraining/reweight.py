@@ -35,6 +35,7 @@ WEIGHT_DECIMALS = 6
 
 def holdout_mask(candidate_ids, fraction: float, salt: str) -> np.ndarray:
     """Stable held-out split: a candidate's side depends only on its id and the salt."""
+
     def side(cid: str) -> bool:
         digest = hashlib.sha256(f"{salt}:{cid}".encode()).digest()
         return int.from_bytes(digest[:8], "big") / 2**64 < fraction
@@ -73,8 +74,15 @@ def _corr(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def cv_correlations(X: np.ndarray, y: np.ndarray, prior: np.ndarray, lam: float, folds: int = 5,
-                    repeats: int = 3, seed: int = 0) -> np.ndarray:
+def cv_correlations(
+    X: np.ndarray,
+    y: np.ndarray,
+    prior: np.ndarray,
+    lam: float,
+    folds: int = 5,
+    repeats: int = 3,
+    seed: int = 0,
+) -> np.ndarray:
     """Out-of-fold correlation of ``X @ weights`` with ``y``, one value per fold and repeat."""
     scores = []
     for train, test in RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed).split(X):
@@ -83,8 +91,9 @@ def cv_correlations(X: np.ndarray, y: np.ndarray, prior: np.ndarray, lam: float,
     return np.array([s for s in scores if math.isfinite(s)])
 
 
-def choose_lambda(X: np.ndarray, y: np.ndarray, prior: np.ndarray, lambdas, folds: int, repeats: int
-                  ) -> tuple[float, dict[float, float]]:
+def choose_lambda(
+    X: np.ndarray, y: np.ndarray, prior: np.ndarray, lambdas, folds: int, repeats: int
+) -> tuple[float, dict[float, float]]:
     """The strongest pull whose CV correlation is within one standard error of the best (the
     one-standard-error rule): with few hires the fold scores scatter widely and the current weights
     win unless the data clearly say otherwise."""
@@ -100,8 +109,9 @@ def choose_lambda(X: np.ndarray, y: np.ndarray, prior: np.ndarray, lambdas, fold
     return chosen, means
 
 
-def fit_weights(X: np.ndarray, y: np.ndarray, prior: np.ndarray, cfg: RetrainingSettings
-                ) -> tuple[np.ndarray, float, dict[float, float]]:
+def fit_weights(
+    X: np.ndarray, y: np.ndarray, prior: np.ndarray, cfg: RetrainingSettings
+) -> tuple[np.ndarray, float, dict[float, float]]:
     """Weights (non-negative, summing to one), the chosen pull and the CV correlation of each pull."""
     folds = max(2, min(cfg.cv_folds, len(y) // 4))
     lam, scores = choose_lambda(X, y, prior, cfg.lambdas, folds, cfg.cv_repeats)
@@ -162,28 +172,48 @@ def rated_hires(data: HiringData, job_family: str, cfg: RetrainingSettings):
     return hires, X, y, held
 
 
-def fit_family(data: HiringData, job_family: str, active: ScoringModelVersion, cfg: RetrainingSettings
-               ) -> FamilyFit:
+def fit_family(
+    data: HiringData, job_family: str, active: ScoringModelVersion, cfg: RetrainingSettings
+) -> FamilyFit:
     comps = data.competencies(job_family)
     prior = normalise(weight_vector(active, job_family, comps))
     before = {c: round(float(w), WEIGHT_DECIMALS) for c, w in zip(comps, prior, strict=True)}
     _, X, y, held = rated_hires(data, job_family, cfg)
     n, n_hold = len(y), int(held.sum())
-    common = dict(job_family=job_family, competencies=comps, n_hires=n, n_train=n - n_hold, n_holdout=n_hold,
-                  weights_before=before)
+    common = dict(
+        job_family=job_family,
+        competencies=comps,
+        n_hires=n,
+        n_train=n - n_hold,
+        n_holdout=n_hold,
+        weights_before=before,
+    )
     if n < cfg.min_hires:
-        return FamilyFit(**common, refit=False, weights_after=before,
-                         reason=f"only {n} hires with complete interview scores and a performance rating; "
-                                f"at least {cfg.min_hires} are needed (TALENTFLOW_RETRAIN_MIN_HIRES)")
+        return FamilyFit(
+            **common,
+            refit=False,
+            weights_after=before,
+            reason=f"only {n} hires with complete interview scores and a performance rating; "
+            f"at least {cfg.min_hires} are needed (TALENTFLOW_RETRAIN_MIN_HIRES)",
+        )
     if np.std(y[~held]) == 0:
-        return FamilyFit(**common, refit=False, weights_after=before,
-                         reason="every training hire has the same rating: nothing to learn from")
+        return FamilyFit(
+            **common,
+            refit=False,
+            weights_after=before,
+            reason="every training hire has the same rating: nothing to learn from",
+        )
     weights, lam, scores = fit_weights(X[~held], y[~held], prior, cfg)
     after = {c: round(float(w), WEIGHT_DECIMALS) for c, w in zip(comps, weights, strict=True)}
-    return FamilyFit(**common, refit=True, weights_after=after, lam=lam,
-                     cv_r={str(k): round(v, 4) if math.isfinite(v) else None for k, v in scores.items()},
-                     reason=f"refitted on {n - n_hold} hires (ridge pull {lam:g} chosen by cross-validation); "
-                            f"{n_hold} held out")
+    return FamilyFit(
+        **common,
+        refit=True,
+        weights_after=after,
+        lam=lam,
+        cv_r={str(k): round(v, 4) if math.isfinite(v) else None for k, v in scores.items()},
+        reason=f"refitted on {n - n_hold} hires (ridge pull {lam:g} chosen by cross-validation); "
+        f"{n_hold} held out",
+    )
 
 
 def version_id(parent: str, weights: dict[str, dict[str, float]]) -> str:
@@ -203,15 +233,28 @@ def propose(data: HiringData, active: ScoringModelVersion, cfg: RetrainingSettin
     vid = version_id(active.version, weights)
     refit = sorted(f for f, fit in fits.items() if fit.refit)
     n = sum(fits[f].n_train for f in refit)
-    candidate = active.model_copy(deep=True, update={
-        "version": vid, "competency_weights": weights,
-        "source": (f"feedback retraining of {active.version}: weights of {', '.join(refit)} refitted on {n} "
-                   "hires' later performance" if refit else f"feedback retraining of {active.version}: "
-                   "no job family had enough rated hires; weights unchanged"),
-    })
-    return Proposal(version=vid, parent_version=active.version, candidate=candidate.model_dump(mode="json"),
-                    families={f: asdict(fit) for f, fit in fits.items()}, data_fingerprint=data.fingerprint(),
-                    settings=cfg.model_dump(mode="json"))
+    candidate = active.model_copy(
+        deep=True,
+        update={
+            "version": vid,
+            "competency_weights": weights,
+            "source": (
+                f"feedback retraining of {active.version}: weights of {', '.join(refit)} refitted on {n} "
+                "hires' later performance"
+                if refit
+                else f"feedback retraining of {active.version}: "
+                "no job family had enough rated hires; weights unchanged"
+            ),
+        },
+    )
+    return Proposal(
+        version=vid,
+        parent_version=active.version,
+        candidate=candidate.model_dump(mode="json"),
+        families={f: asdict(fit) for f, fit in fits.items()},
+        data_fingerprint=data.fingerprint(),
+        settings=cfg.model_dump(mode="json"),
+    )
 
 
 def distance(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:

@@ -56,7 +56,9 @@ class CorrelationStats:
     sd_hires: float
 
     def as_dict(self) -> dict:
-        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()}
+        return {
+            k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()
+        }
 
 
 def correlate(x, y, sd_applicants: float = math.nan) -> CorrelationStats:
@@ -73,11 +75,14 @@ def correlate(x, y, sd_applicants: float = math.nan) -> CorrelationStats:
     rho = float(stats.spearmanr(x, y).statistic)
     low, high = fisher_ci(r, n)
     sd_hires = float(np.std(x, ddof=1))
-    return CorrelationStats(n, r, rho, low, high, thorndike_ii(r, sd_applicants, sd_hires), sd_applicants, sd_hires)
+    return CorrelationStats(
+        n, r, rho, low, high, thorndike_ii(r, sd_applicants, sd_hires), sd_applicants, sd_hires
+    )
 
 
-def validity_rows(data: HiringData, version: ScoringModelVersion, run_id: str,
-                  computed_at: datetime | None = None) -> list[dict]:
+def validity_rows(
+    data: HiringData, version: ScoringModelVersion, run_id: str, computed_at: datetime | None = None
+) -> list[dict]:
     """Rows of ``raw.interview_validity``: job family x predictor (competencies, overall) x criterion."""
     computed_at = computed_at or datetime.now(UTC)
     rows = []
@@ -93,9 +98,18 @@ def validity_rows(data: HiringData, version: ScoringModelVersion, run_id: str,
             sd_applicants = float(values.std(ddof=1)) if values.notna().sum() > 1 else math.nan
             for crit in CRITERIA:
                 s = correlate(values[hired], pool.loc[hired, crit], sd_applicants)
-                rows.append({"run_id": run_id, "job_family": fam, "predictor": name, "criterion": crit,
-                             **s.as_dict(), "n_applicants": int(values.notna().sum()),
-                             "scoring_model_version": version.version, "computed_at": computed_at})
+                rows.append(
+                    {
+                        "run_id": run_id,
+                        "job_family": fam,
+                        "predictor": name,
+                        "criterion": crit,
+                        **s.as_dict(),
+                        "n_applicants": int(values.notna().sum()),
+                        "scoring_model_version": version.version,
+                        "computed_at": computed_at,
+                    }
+                )
     return rows
 
 
@@ -106,7 +120,10 @@ def summary(rows: list[dict]) -> dict:
         if row["predictor"] != OVERALL:
             continue
         out.setdefault(row["job_family"], {})[row["criterion"]] = {
-            "n": row["n"], "r": _round(row["pearson_r"]), "corrected_r": _round(row["corrected_r"])}
+            "n": row["n"],
+            "r": _round(row["pearson_r"]),
+            "corrected_r": _round(row["corrected_r"]),
+        }
     return out
 
 

@@ -22,11 +22,23 @@ def profiles_dir(settings: Settings | None = None) -> Path:
     """Write (idempotently) a profiles.yml for the configured warehouse; return its folder."""
     settings = settings or get_settings()
     url = make_url(settings.warehouse_dsn)
-    profile = {PROFILE: {"target": TARGET, "outputs": {TARGET: {
-        "type": "postgres", "host": url.host or "127.0.0.1", "port": url.port or 5432,
-        "user": url.username or "postgres", "password": url.password or "", "dbname": url.database,
-        "schema": "marts", "threads": settings.dbt_threads,
-    }}}}
+    profile = {
+        PROFILE: {
+            "target": TARGET,
+            "outputs": {
+                TARGET: {
+                    "type": "postgres",
+                    "host": url.host or "127.0.0.1",
+                    "port": url.port or 5432,
+                    "user": url.username or "postgres",
+                    "password": url.password or "",
+                    "dbname": url.database,
+                    "schema": "marts",
+                    "threads": settings.dbt_threads,
+                }
+            },
+        }
+    }
     folder = settings.home_dir / "dbt"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "profiles.yml"
@@ -52,15 +64,24 @@ def cosmos_configs(settings: Settings | None = None) -> dict:
 
     settings = settings or get_settings()
     return {
-        "project_config": ProjectConfig(dbt_project_path=settings.dbt_project_dir, install_dbt_deps=False,
-                                        dbt_vars=settings.dbt_vars or None),
-        "profile_config": ProfileConfig(profile_name=PROFILE, target_name=TARGET,
-                                        profiles_yml_filepath=profiles_dir(settings) / "profiles.yml"),
+        "project_config": ProjectConfig(
+            dbt_project_path=settings.dbt_project_dir,
+            install_dbt_deps=False,
+            dbt_vars=settings.dbt_vars or None,
+        ),
+        "profile_config": ProfileConfig(
+            profile_name=PROFILE,
+            target_name=TARGET,
+            profiles_yml_filepath=profiles_dir(settings) / "profiles.yml",
+        ),
         "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
-        "render_config": RenderConfig(load_method=LoadMode.DBT_LS, test_behavior=TestBehavior.AFTER_EACH,
-                                      dbt_deps=False,
-                                      # relationships tests need both models built: run them after both
-                                      should_detach_multiple_parents_tests=True),
+        "render_config": RenderConfig(
+            load_method=LoadMode.DBT_LS,
+            test_behavior=TestBehavior.AFTER_EACH,
+            dbt_deps=False,
+            # relationships tests need both models built: run them after both
+            should_detach_multiple_parents_tests=True,
+        ),
     }
 
 
@@ -71,8 +92,17 @@ def run(args: list[str], settings: Settings | None = None) -> None:
     settings = settings or get_settings()
     folder = profiles_dir(settings)
     # target/ and logs/ per runtime home: two runtimes (or a test beside a demo) never share them.
-    argv = [*args, "--project-dir", str(settings.dbt_project_dir), "--profiles-dir", str(folder),
-            "--target-path", str(folder / "target"), "--log-path", str(folder / "logs")]
+    argv = [
+        *args,
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--profiles-dir",
+        str(folder),
+        "--target-path",
+        str(folder / "target"),
+        "--log-path",
+        str(folder / "logs"),
+    ]
     if settings.dbt_vars:
         argv += ["--vars", json.dumps(settings.dbt_vars)]
     result = dbtRunner().invoke(argv)

@@ -219,8 +219,13 @@ def write_exposure(fh: TextIO, st: ChunkState, quarter_labels: list[str]) -> Non
     term and the outcome (0 stayed, 1 left voluntarily, 2 involuntarily), so tests can refit the hazard."""
     for q, rows, flags, underpaid, outcome in st.exposure:
         label = quarter_labels[q]
-        for j, f, u, o in zip(rows.tolist(), flags.astype(np.int8).tolist(), underpaid.round(4).tolist(),
-                              outcome.tolist(), strict=True):
+        for j, f, u, o in zip(
+            rows.tolist(),
+            flags.astype(np.int8).tolist(),
+            underpaid.round(4).tolist(),
+            outcome.tolist(),
+            strict=True,
+        ):
             fh.write(f"{emp_id(int(st.idx[j]))},{label},{','.join(map(str, f))},{u:g},{o}\n")
 
 
@@ -261,7 +266,10 @@ class HrisExporter:
         exports = Exports(self.out, self.attendance)
         exports.open()
         exposure_path = self.truth_path.with_name("exposure.csv")
-        with self.truth_path.open("w", encoding="utf-8") as truth, exposure_path.open("w", encoding="utf-8") as exp:
+        with (
+            self.truth_path.open("w", encoding="utf-8") as truth,
+            exposure_path.open("w", encoding="utf-8") as exp,
+        ):
             exp.write("employee_id,quarter," + ",".join(EXPOSURE_TERMS) + ",underpaid,exit\n")
             n = self.roster.size
             n_chunks = max(1, math.ceil(n / CHUNK))

@@ -28,7 +28,9 @@ class HazardOracle:
     def log_hazard(self, employee_id: str, as_of: date, years_since_last_promotion: float) -> float:
         hz, t = self.hazard, self.employees[employee_id]
         hired = date.fromisoformat(t["hire_date"])
-        growth_stalled = t["motivation"] == "growth" and years_since_last_promotion >= hz["promotion_gap_years"]
+        growth_stalled = (
+            t["motivation"] == "growth" and years_since_last_promotion >= hz["promotion_gap_years"]
+        )
         years_in = (as_of - max(hired, self.start)).days / 365.25
         declining = t["trajectory_slope"] * years_in < -hz["decline_threshold"]
         grade = self.pay[employee_id]
@@ -37,12 +39,19 @@ class HazardOracle:
         mid = (grade.Grade_Min + grade.Grade_Max) / 2
         underpaid = min(max((mid - grade.Annual_Base_Salary) / (mid - grade.Grade_Min), 0.0), 2.0)
         early = (as_of - hired).days / 365.25 < hz["early_tenure_years"]
-        return (hz["growth_without_promotion"] * growth_stalled + hz["declining_performance"] * declining
-                + hz["pay_below_band"] * below + hz["overtime"] * t["overtime_prone"]
-                + hz["underpaid"] * underpaid + hz["early_tenure"] * early)
+        return (
+            hz["growth_without_promotion"] * growth_stalled
+            + hz["declining_performance"] * declining
+            + hz["pay_below_band"] * below
+            + hz["overtime"] * t["overtime_prone"]
+            + hz["underpaid"] * underpaid
+            + hz["early_tenure"] * early
+        )
 
     def score(self, rows: pd.DataFrame, employee_ids: dict[str, str]) -> list[float]:
         """Per landmark row (employee_key, as_of, years_since_last_promotion); ``employee_ids`` maps
         the warehouse's pseudonymous keys back to the world's ids."""
-        return [self.log_hazard(employee_ids[r.employee_key], r.as_of, r.years_since_last_promotion)
-                for r in rows.itertuples()]
+        return [
+            self.log_hazard(employee_ids[r.employee_key], r.as_of, r.years_since_last_promotion)
+            for r in rows.itertuples()
+        ]

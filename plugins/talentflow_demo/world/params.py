@@ -121,7 +121,9 @@ class HazardParams:
     growth_without_promotion: float = 1.1  # motivation == growth and no promotion for `promotion_gap_years`
     declining_performance: float = 0.7  # true trajectory has fallen by more than `decline_threshold`
     pay_below_band: float = 0.8  # base salary below the grade minimum
-    underpaid: float = 0.9  # per half-band below the grade midpoint (0 at or above it, 1 at the minimum, cap 2)
+    underpaid: float = (
+        0.9  # per half-band below the grade midpoint (0 at or above it, 1 at the minimum, cap 2)
+    )
     overtime: float = 0.3  # habitual overtime
     early_tenure: float = 0.8  # in the first `early_tenure_years` of employment (first-year attrition)
     early_tenure_years: float = 1.0

@@ -20,7 +20,13 @@ from talentflow_demo.world.timeline import Timeline
 CHUNK = 2000  # employees per chunk: part of the output's definition (changing it changes the bytes)
 GROWTH = MOTIVATIONS.index("growth")
 FAMILY_INDEX = {f: i for i, f in enumerate(JOB_FAMILIES)}
-RISK_TERMS = ("growth_without_promotion", "pay_below_band", "declining_performance", "low_ratings", "early_tenure")
+RISK_TERMS = (
+    "growth_without_promotion",
+    "pay_below_band",
+    "declining_performance",
+    "low_ratings",
+    "early_tenure",
+)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -308,8 +314,9 @@ class WorkforceSimulator:
             st.exit_reason_flags[leaving] = np.stack([g, b, d, lr, e], axis=1)[leaving]
             rows = np.flatnonzero(exposed)
             outcome = np.where(leaving, np.where(vol, 1, 2), 0).astype(np.int8)
-            st.exposure.append((q, rows, np.stack([g, b, d, lr, e, ot_prone], axis=1)[rows],
-                                underpaid[rows], outcome[rows]))
+            st.exposure.append(
+                (q, rows, np.stack([g, b, d, lr, e, ot_prone], axis=1)[rows], underpaid[rows], outcome[rows])
+            )
             # quarter-end review for people still here who joined at least 30 days before
             reviewed = alive & ~leaving & (hire <= qe - 30)
             years_in = (qe - first_day) / 365.25

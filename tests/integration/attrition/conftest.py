@@ -47,7 +47,9 @@ class WebhookReceiver:
                 self.send_response(503 if failing else 200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
-                self.wfile.write(b'{"errcode": 1, "errmsg": "busy"}' if failing else b'{"errcode": 0, "ok": true}')
+                self.wfile.write(
+                    b'{"errcode": 1, "errmsg": "busy"}' if failing else b'{"errcode": 0, "ok": true}'
+                )
 
             def log_message(self, *args):
                 pass
@@ -73,9 +75,17 @@ class MailSink:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's naming
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        html = "".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/html")
-        self.messages.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from,
-                              "subject": str(message["Subject"]), "html": html})
+        html = "".join(
+            part.get_content() for part in message.walk() if part.get_content_type() == "text/html"
+        )
+        self.messages.append(
+            {
+                "to": list(envelope.rcpt_tos),
+                "from": envelope.mail_from,
+                "subject": str(message["Subject"]),
+                "html": html,
+            }
+        )
         return "250 OK"
 
 
@@ -89,10 +99,20 @@ def receivers():
     hooks = WebhookReceiver()
     hooks.thread.start()
     env = {
-        "AIRFLOW_CONN_SMTP_DEFAULT": json.dumps({
-            "conn_type": "smtp", "host": "127.0.0.1", "port": smtp.port,
-            "extra": {"disable_ssl": True, "disable_tls": True, "from_email": "talentflow@larkspur.example",
-                      "retry_limit": 0, "timeout": 5}}),
+        "AIRFLOW_CONN_SMTP_DEFAULT": json.dumps(
+            {
+                "conn_type": "smtp",
+                "host": "127.0.0.1",
+                "port": smtp.port,
+                "extra": {
+                    "disable_ssl": True,
+                    "disable_tls": True,
+                    "from_email": "talentflow@larkspur.example",
+                    "retry_limit": 0,
+                    "timeout": 5,
+                },
+            }
+        ),
         "TALENTFLOW_SLACK_WEBHOOK_URL": hooks.url("slack"),
         "TALENTFLOW_WECOM_WEBHOOK_URL": hooks.url("wecom"),
         "TALENTFLOW_DINGTALK_WEBHOOK_URL": hooks.url("dingtalk"),
@@ -119,12 +139,19 @@ def _clean(settings) -> None:
     from talentflow.core.tables.attrition import TABLES
 
     with warehouse.connect(settings) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT schemaname || '.' || tablename FROM pg_tables WHERE (schemaname IN ('raw', 'restricted') "
-            "AND (tablename LIKE 'hris_%%' OR tablename LIKE 'ats_%%' OR tablename = 'candidate_demographics')) "
-            "OR (schemaname = 'marts' AND tablename IN ('fct_attendance', 'fct_performance_reviews'))")]
-        tables += [t.qualified for t in TABLES if conn.execute(
-            "SELECT to_regclass(%s)", (t.qualified,)).fetchone()[0]]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT schemaname || '.' || tablename FROM pg_tables WHERE (schemaname IN ('raw', 'restricted') "
+                "AND (tablename LIKE 'hris_%%' OR tablename LIKE 'ats_%%' OR tablename = 'candidate_demographics')) "
+                "OR (schemaname = 'marts' AND tablename IN ('fct_attendance', 'fct_performance_reviews'))"
+            )
+        ]
+        tables += [
+            t.qualified
+            for t in TABLES
+            if conn.execute("SELECT to_regclass(%s)", (t.qualified,)).fetchone()[0]
+        ]
         if tables:
             conn.execute("TRUNCATE " + ", ".join(tables))
         if conn.execute("SELECT to_regclass('audit.recommendations')").fetchone()[0]:
@@ -159,12 +186,18 @@ def attrition_world(tmp_path_factory, tf_runtime, run_dag):
 @pytest.fixture(scope="session")
 def first_run(attrition_world, receivers, run_dag):
     """The attrition_alerts DAG, once, on the world (mail and webhooks to the local receivers)."""
-    result = run_dag("attrition_alerts", retries=0, xcom_tasks=(
-        "train_and_evaluate", "score", "send_alerts", "render_dashboard"))
+    result = run_dag(
+        "attrition_alerts",
+        retries=0,
+        xcom_tasks=("train_and_evaluate", "score", "send_alerts", "render_dashboard"),
+    )
     assert result.ok, result.failed_tasks()
     sink, hooks = receivers
-    return {"result": result, "emails": list(sink.messages),
-            "webhooks": {k: list(v) for k, v in hooks.received.items()}}
+    return {
+        "result": result,
+        "emails": list(sink.messages),
+        "webhooks": {k: list(v) for k, v in hooks.received.items()},
+    }
 
 
 def query(settings, sql: str, params=None) -> list[dict]:

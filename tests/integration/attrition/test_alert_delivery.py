@@ -24,11 +24,14 @@ DAYS = [date(2099, 1, d) for d in range(1, 6)]
 def people(first_run, attrition_world):
     """One low-risk employee in a Slack, a DingTalk and an e-mail department (seed hr_business_partners)."""
     _, settings = attrition_world
-    rows = query(settings, """
+    rows = query(
+        settings,
+        """
         SELECT DISTINCT ON (f.department) f.department, s.employee_key
         FROM raw.attrition_scores AS s JOIN marts.attrition_features AS f USING (employee_key)
         WHERE s.risk_band = 'low' AND f.department IN ('ops-biz', 'ops-scm', 'sls-smb', 'eng-prd')
-        ORDER BY f.department, s.employee_key""")
+        ORDER BY f.department, s.employee_key""",
+    )
     found = {r["department"]: r["employee_key"] for r in rows}
     assert {"ops-biz", "ops-scm", "sls-smb", "eng-prd"} <= set(found)
     yield found
@@ -39,19 +42,41 @@ def people(first_run, attrition_world):
 
 
 def _score(settings, day: date, bands: dict[str, str]) -> None:
-    rows = [{"employee_key": k, "scored_at": day, "as_of": date(2024, 12, 31), "model_version": "test",
-             "scorer": "rules", "probability": {"high": 0.3, "medium": 0.1, "low": 0.02}[b], "risk_band": b,
-             "rules_score": 3.0 if b == "high" else 0.0,
-             "reasons": [{"rule_id": "pay_below_band", "weight": 2.0, "description": "Paid below the band",
-                          "suggested_action": "Pay review", "evidence": {"pay_below_band": True}}]
-             if b == "high" else [], "top_factors": []} for k, b in bands.items()]
+    rows = [
+        {
+            "employee_key": k,
+            "scored_at": day,
+            "as_of": date(2024, 12, 31),
+            "model_version": "test",
+            "scorer": "rules",
+            "probability": {"high": 0.3, "medium": 0.1, "low": 0.02}[b],
+            "risk_band": b,
+            "rules_score": 3.0 if b == "high" else 0.0,
+            "reasons": [
+                {
+                    "rule_id": "pay_below_band",
+                    "weight": 2.0,
+                    "description": "Paid below the band",
+                    "suggested_action": "Pay review",
+                    "evidence": {"pay_below_band": True},
+                }
+            ]
+            if b == "high"
+            else [],
+            "top_factors": [],
+        }
+        for k, b in bands.items()
+    ]
     with warehouse.connect(settings) as conn:
         warehouse.upsert(conn, SCORES, rows)
 
 
 def _alerts(settings, key: str) -> list[dict]:
-    return query(settings, "SELECT * FROM audit.alerts_sent WHERE employee_key = %s ORDER BY sent_at NULLS LAST",
-                 (key,))
+    return query(
+        settings,
+        "SELECT * FROM audit.alerts_sent WHERE employee_key = %s ORDER BY sent_at NULLS LAST",
+        (key,),
+    )
 
 
 def test_retry_backoff_give_up_and_episodes(people, attrition_world, receivers):
@@ -61,7 +86,9 @@ def test_retry_backoff_give_up_and_episodes(people, attrition_world, receivers):
     slack, dingtalk, mail, later = people["ops-biz"], people["ops-scm"], people["sls-smb"], people["eng-prd"]
     # Slack answers 503 twice then accepts; DingTalk's address points at an endpoint that always fails.
     hooks.fail_first.update({"slack": 2, "down": 10**6})
-    settings = get_settings().model_copy(update={"dingtalk_webhook_url": hooks.url("down")})  # webhook env set
+    settings = get_settings().model_copy(
+        update={"dingtalk_webhook_url": hooks.url("down")}
+    )  # webhook env set
     att = AttritionSettings(alert_attempts=3, alert_backoff_seconds=0.5, alert_max_total_attempts=5)
     waits: list[float] = []
 
@@ -76,7 +103,9 @@ def test_retry_backoff_give_up_and_episodes(people, attrition_world, receivers):
     assert len(hooks.received["slack"]) == 1 and hooks.attempts["slack"] == 3
     [d] = _alerts(settings, dingtalk)
     assert (d["status"], d["attempts"]) == ("failed", 3) and "HTTP 503" in d["error"] and d["sent_at"] is None
-    assert len(sink.messages) == mails_before + 1 and sink.messages[-1]["to"] == ["maria.lopez@larkspur.example"]
+    assert len(sink.messages) == mails_before + 1 and sink.messages[-1]["to"] == [
+        "maria.lopez@larkspur.example"
+    ]
 
     # The same day again: nothing new is sent; the failed alert is retried until its attempts run out.
     again = alerting.send_alerts(DAYS[0], settings, att, sleep=waits.append)

@@ -13,13 +13,20 @@ MAPPING = REPO / "sample_data" / "mappings" / "larkspur_hris.yaml"
 
 
 def _evaluate(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([TALENTFLOW, "attrition", "evaluate", *args, "--json"], capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [TALENTFLOW, "attrition", "evaluate", *args, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_cross_validates_the_world_snapshot_selecting_only_its_entity(attrition_world):
     world, _ = attrition_world
-    out = _evaluate("--hris-export", str(world / "hris" / "workforce_snapshot.csv"), "--mapping", str(MAPPING))
+    out = _evaluate(
+        "--hris-export", str(world / "hris" / "workforce_snapshot.csv"), "--mapping", str(MAPPING)
+    )
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["source"] == "snapshot" and result["system"] == "larkspur_hris"

@@ -11,7 +11,13 @@ from tests.integration.attrition.conftest import query
 
 def test_dag_runs_every_task(first_run):
     states = first_run["result"].task_states
-    assert set(states) == {"train_and_evaluate", "score", "publish_risk_mart", "send_alerts", "render_dashboard"}
+    assert set(states) == {
+        "train_and_evaluate",
+        "score",
+        "publish_risk_mart",
+        "send_alerts",
+        "render_dashboard",
+    }
     assert set(states.values()) == {"success"}
 
 
@@ -30,7 +36,9 @@ def test_model_and_rules_are_evaluated_and_the_decision_is_recorded(first_run, a
     model_wins = model["roc_auc"] > rules["roc_auc"]
     assert trained["used"] == ("model" if model_wins else "rules")
     assert model["details"]["used"] is model_wins and rules["details"]["used"] is (not model_wins)
-    assert trained["reason"] == model["details"]["decision"]["reason"] == rules["details"]["decision"]["reason"]
+    assert (
+        trained["reason"] == model["details"]["decision"]["reason"] == rules["details"]["decision"]["reason"]
+    )
     assert storage.get_store(settings).exists(trained["scorer_key"])
 
 
@@ -56,25 +64,41 @@ def test_bi_reads_risk_by_department_from_the_documented_mart(first_run, attriti
 
     _, settings = attrition_world
     with warehouse.connect(settings, role="bi_reader") as conn:
-        rows = warehouse.fetch_all(conn, "SELECT department, risk_band, count(*) AS n FROM marts.attrition_risk "
-                                         "GROUP BY 1, 2")
-        cols = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns "
-                                           "WHERE table_schema = 'marts' AND table_name = 'attrition_risk'")}
+        rows = warehouse.fetch_all(
+            conn, "SELECT department, risk_band, count(*) AS n FROM marts.attrition_risk GROUP BY 1, 2"
+        )
+        cols = {
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = 'marts' AND table_name = 'attrition_risk'"
+            )
+        }
     assert sum(r["n"] for r in rows) == first_run["result"].xcoms["score"]["scored"]
     assert len({r["department"] for r in rows}) >= 8
-    assert "employee_id" not in cols and {"probability", "risk_band", "matched_rules", "suggested_actions"} <= cols
+    assert (
+        "employee_id" not in cols
+        and {"probability", "risk_band", "matched_rules", "suggested_actions"} <= cols
+    )
     doc = query(settings, "SELECT obj_description('marts.attrition_risk'::regclass) AS d")[0]["d"]
     assert doc.startswith("One row per current employee")
 
 
 def test_high_risks_are_logged_as_automated_recommendations(first_run, attrition_world):
     _, settings = attrition_world
-    high = query(settings, "SELECT employee_key, model_version FROM raw.attrition_scores WHERE risk_band = 'high'")
-    logged = query(settings, "SELECT * FROM audit.recommendations WHERE recommendation LIKE 'attrition_risk:%%'")
+    high = query(
+        settings, "SELECT employee_key, model_version FROM raw.attrition_scores WHERE risk_band = 'high'"
+    )
+    logged = query(
+        settings, "SELECT * FROM audit.recommendations WHERE recommendation LIKE 'attrition_risk:%%'"
+    )
     assert high and {r["subject_id"] for r in logged} == {r["employee_key"] for r in high}
     assert {r["model_version"] for r in logged} == {high[0]["model_version"]}
     sample = logged[0]
-    assert sample["subject_type"] == "employee" and "never an automated decision" in sample["explanation"]["note"]
+    assert (
+        sample["subject_type"] == "employee"
+        and "never an automated decision" in sample["explanation"]["note"]
+    )
     assert "overtime_hours_90d" in sample["inputs"]
 
 
@@ -82,8 +106,11 @@ def test_each_high_risk_employee_reaches_their_hr_business_partner(first_run, at
     _, settings = attrition_world
     sent = first_run["result"].xcoms["send_alerts"]
     high = query(settings, "SELECT count(*) AS n FROM raw.attrition_scores WHERE risk_band = 'high'")[0]["n"]
-    rows = query(settings, "SELECT a.*, f.department FROM audit.alerts_sent AS a "
-                           "JOIN marts.attrition_features AS f USING (employee_key)")
+    rows = query(
+        settings,
+        "SELECT a.*, f.department FROM audit.alerts_sent AS a "
+        "JOIN marts.attrition_features AS f USING (employee_key)",
+    )
     assert sent["high_risk"] == high == len(rows) == sent["sent"] and sent["failed"] == 0
     assert {r["status"] for r in rows} == {"sent"} and all(r["attempts"] == 1 for r in rows)
     by_channel = {c: [r for r in rows if r["channel"] == c] for c in ("email", "slack", "wecom", "dingtalk")}
@@ -99,7 +126,9 @@ def test_each_high_risk_employee_reaches_their_hr_business_partner(first_run, at
         assert len(hooks.get(channel, [])) == len(by_channel[channel])
     # What the HR business partner reads: the reasons, a suggested action, the dashboard link.
     mail = emails[0]
-    assert mail["from"] == "talentflow@larkspur.example" and mail["subject"].startswith("Attrition risk: employee E1")
+    assert mail["from"] == "talentflow@larkspur.example" and mail["subject"].startswith(
+        "Attrition risk: employee E1"
+    )
     assert "Why:" in mail["html"] and "Suggested action:" in mail["html"]
     assert "reports/dashboard/" in mail["html"] and "never a decision about the employee" in mail["html"]
     for channel, body in ((c, hooks[c][0]) for c in ("slack", "wecom", "dingtalk") if hooks.get(c)):
@@ -117,7 +146,9 @@ def test_a_rerun_sends_nothing_twice(first_run, attrition_world, receivers, run_
     assert again.xcoms["send_alerts"]["sent"] == 0
     assert again.xcoms["send_alerts"]["already_sent"] == first_run["result"].xcoms["send_alerts"]["sent"]
     assert len(sink.messages) == mails and sum(len(v) for v in hooks.received.values()) == posts
-    rows = query(settings, "SELECT count(*) AS n, count(DISTINCT employee_key) AS e FROM audit.alerts_sent")[0]
+    rows = query(settings, "SELECT count(*) AS n, count(DISTINCT employee_key) AS e FROM audit.alerts_sent")[
+        0
+    ]
     assert rows["n"] == rows["e"]
 
 

@@ -34,8 +34,10 @@ from tests.integration.attrition.conftest import query
 @pytest.fixture(scope="module")
 def truth(attrition_world):
     world, settings = attrition_world
-    keys = {r["employee_key"]: r["employee_id"] for r in query(
-        settings, "SELECT employee_key, employee_id FROM restricted.employee_key_map")}
+    keys = {
+        r["employee_key"]: r["employee_id"]
+        for r in query(settings, "SELECT employee_key, employee_id FROM restricted.employee_key_map")
+    }
     return HazardOracle(world), keys
 
 
@@ -46,14 +48,23 @@ def held_out(first_run, attrition_world, truth):
     oracle, keys = truth
     att = AttritionSettings()
     with warehouse.connect(settings) as conn:
-        split = features.time_split(*features.data_window(conn), horizon_months=att.horizon_months,
-                                    holdout_months=att.holdout_months, step_months=att.landmark_step_months)
+        split = features.time_split(
+            *features.data_window(conn),
+            horizon_months=att.horizon_months,
+            holdout_months=att.holdout_months,
+            step_months=att.landmark_step_months,
+        )
         rows = features.landmark_rows(conn, split.held_out, att.horizon_months)
     y = rows[features.LABEL].to_numpy()
     n1, n0 = rows[y].employee_key.nunique(), rows[~y].employee_key.nunique()
     se = math.sqrt((n1 + n0 + 1) / (12 * n1 * n0))
-    return {"y": y, "oracle_auc": roc_auc_score(y, oracle.score(rows, keys)), "se": se, "n": len(y),
-            "positives": int(y.sum())}
+    return {
+        "y": y,
+        "oracle_auc": roc_auc_score(y, oracle.score(rows, keys)),
+        "se": se,
+        "n": len(y),
+        "positives": int(y.sum()),
+    }
 
 
 def _evaluations(settings) -> dict:
@@ -69,8 +80,10 @@ def test_held_out_auc_clears_chance_and_stays_below_the_oracle(held_out, attriti
     assert evals["attrition_rules"]["positives"] == held_out["positives"]
     floor = 0.5 + 1.645 * held_out["se"]
     ceiling = held_out["oracle_auc"] + 2 * held_out["se"]
-    print(f"\nheld-out ROC AUC: model {model:.3f}, rules {rules:.3f}, oracle {held_out['oracle_auc']:.3f}, "
-          f"chance floor {floor:.3f} ({held_out['positives']} leavers in {held_out['n']} landmark rows)")
+    print(
+        f"\nheld-out ROC AUC: model {model:.3f}, rules {rules:.3f}, oracle {held_out['oracle_auc']:.3f}, "
+        f"chance floor {floor:.3f} ({held_out['positives']} leavers in {held_out['n']} landmark rows)"
+    )
     assert held_out["oracle_auc"] > floor, "the generator's hazard itself should be detectable"
     for name, auc in (("rules", rules), ("used scorer", used["roc_auc"])):
         assert floor < auc < ceiling, f"{name}: {auc:.3f} outside ({floor:.3f}, {ceiling:.3f})"

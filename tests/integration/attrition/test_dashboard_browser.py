@@ -20,10 +20,26 @@ SCREENSHOT = Path(__file__).resolve().parents[3] / "bench" / "results" / "dashbo
 
 def _chromium(page: Path, tmp_path: Path, *mode: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,2400", *mode, page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False)
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1400,2400",
+            *mode,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +59,9 @@ def test_dashboard_renders_charts_and_key_numbers(page, first_run, attrition_wor
     # Charts: one inline SVG per section with data (funnel, risk, pay); no interviews were scored.
     assert len(re.findall(r"<svg\b", html)) >= 3
     assert "No interviews scored yet." in html
-    funnel = query(settings, "SELECT sum(applications)::bigint AS a, sum(hired)::bigint AS h FROM marts.hiring_funnel")[0]
+    funnel = query(
+        settings, "SELECT sum(applications)::bigint AS a, sum(hired)::bigint AS h FROM marts.hiring_funnel"
+    )[0]
     assert f"Applications<b>{funnel['a']:,}</b>" in html and f"Hired<b>{funnel['h']:,}</b>" in html
     high = first_run["result"].xcoms["score"]["bands"]["high"]
     assert re.search(rf"High attrition risk<b[^>]*>{high}</b>", html)

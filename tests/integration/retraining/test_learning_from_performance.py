@@ -27,8 +27,9 @@ def world(tmp_path_factory):
     from talentflow_demo.world import generate_world
 
     out = tmp_path_factory.mktemp("biased-world")
-    generate_world(out, seed=21, candidates=6000, employees=2500, years=3, recordings=0, attendance="weekly",
-                   bias=BIAS)
+    generate_world(
+        out, seed=21, candidates=6000, employees=2500, years=3, recordings=0, attendance="weekly", bias=BIAS
+    )
     return out
 
 
@@ -67,8 +68,12 @@ def test_retraining_moves_weights_toward_the_truth_and_raises_heldout_validity(w
         r_before = np.corrcoef(before[rows], signal[rows])[0, 1]
         r_after = np.corrcoef(after[rows], signal[rows])[0, 1]
         assert r_after > r_before, (fam, r_before, r_after)
-    held = guard.holdout_validity(data, {"active": default, "candidate": proposal.candidate_version()},
-                                  proposal.refit_families, RetrainingSettings())
+    held = guard.holdout_validity(
+        data,
+        {"active": default, "candidate": proposal.candidate_version()},
+        proposal.refit_families,
+        RetrainingSettings(),
+    )
     assert held["pooled"]["n"] > 200
     assert held["pooled"]["candidate"] > held["pooled"]["active"]
 
@@ -76,11 +81,20 @@ def test_retraining_moves_weights_toward_the_truth_and_raises_heldout_validity(w
 def _single_focus():
     """A plausible but poor active version: each family judged on the one competency its hiring team
     believed in."""
-    focus = {"sales": "negotiation", "engineering": "technical_depth", "operations": "planning",
-             "management": "leadership"}
+    focus = {
+        "sales": "negotiation",
+        "engineering": "technical_depth",
+        "operations": "planning",
+        "management": "leadership",
+    }
     weights = {"default": {}, **{f: {c: float(c == focus[f]) for c in family_competencies(f)} for f in focus}}
-    return load_model_version().model_copy(update={"version": "single-focus-test", "competency_weights": weights,
-                                                   "source": "test: one competency per family"})
+    return load_model_version().model_copy(
+        update={
+            "version": "single-focus-test",
+            "competency_weights": weights,
+            "source": "test: one competency per family",
+        }
+    )
 
 
 def test_guard_refuses_a_more_valid_candidate_that_worsens_adverse_impact(data, fresh_registry):
@@ -91,8 +105,15 @@ def test_guard_refuses_a_more_valid_candidate_that_worsens_adverse_impact(data, 
     settings = fresh_registry
     focus = _single_focus()
     registry.ensure_root(settings)
-    registry.register(focus, parent="default-2025.1", status="candidate", metrics={}, reasons=["test"],
-                      run_id="test", settings=settings)
+    registry.register(
+        focus,
+        parent="default-2025.1",
+        status="candidate",
+        metrics={},
+        reasons=["test"],
+        run_id="test",
+        settings=settings,
+    )
     registry.decide(focus.version, "approved", "test-lead", settings=settings)
     registry.promote(focus.version, by="test-lead", settings=settings)
 
@@ -110,10 +131,15 @@ def test_guard_refuses_a_more_valid_candidate_that_worsens_adverse_impact(data, 
     assert air_candidate < cfg.air_threshold and air_candidate < air_active - cfg.air_tolerance
     rates = {k: impact[k]["sex"]["rates"] for k in ("active", "candidate")}
     assert rates["candidate"]["female"] < rates["active"]["female"]
-    assert rates["candidate"]["female"] / rates["candidate"]["male"] < rates["active"]["female"] / rates["active"]["male"]
+    assert (
+        rates["candidate"]["female"] / rates["candidate"]["male"]
+        < rates["active"]["female"] / rates["active"]["male"]
+    )
     assert row["status"] == "rejected" and row["reasons"] == guarded["reasons"]
-    assert registry.load_version(proposal["version"], settings).competency_weights == \
-        proposal["candidate"]["competency_weights"]  # kept, with its artefact, though refused
+    assert (
+        registry.load_version(proposal["version"], settings).competency_weights
+        == proposal["candidate"]["competency_weights"]
+    )  # kept, with its artefact, though refused
     with pytest.raises(registry.RegistryError, match="was rejected"):
         registry.decide(proposal["version"], "approved", "someone", settings=settings)
     assert registry.active_version(settings).version == focus.version

@@ -29,8 +29,9 @@ def interviewed(world: Path) -> list[dict]:
         return [c for c in map(json.loads, fh) if c.get("interview_id") and c.get("answer_levels")]
 
 
-def simulated_scores(world: Path, *, noise: float = 0.35, seed: int = 0,
-                     extra_bias: dict | None = None) -> pd.DataFrame:
+def simulated_scores(
+    world: Path, *, noise: float = 0.35, seed: int = 0, extra_bias: dict | None = None
+) -> pd.DataFrame:
     """One row per interviewed candidate: candidate_id, interview_id, requisition_id, job_family and a
     1-5 score per competency (true answer level + N(0, noise), one decimal, like the Scorer's).
 
@@ -40,12 +41,19 @@ def simulated_scores(world: Path, *, noise: float = 0.35, seed: int = 0,
     rng = np.random.default_rng(seed)
     rows = []
     for c in interviewed(world):
-        row = {"candidate_id": c["candidate_id"], "interview_id": c["interview_id"],
-               "requisition_id": c["requisition_id"], "job_family": c["job_family"]}
+        row = {
+            "candidate_id": c["candidate_id"],
+            "interview_id": c["interview_id"],
+            "requisition_id": c["requisition_id"],
+            "job_family": c["job_family"],
+        }
         for comp, level in sorted(c["answer_levels"].items()):
             score = level + rng.normal(0, noise)
-            if extra_bias and comp in extra_bias["competencies"].get(c["job_family"], ()) and \
-                    c["demographics"].get(extra_bias["attribute"]) == extra_bias["group"]:
+            if (
+                extra_bias
+                and comp in extra_bias["competencies"].get(c["job_family"], ())
+                and c["demographics"].get(extra_bias["attribute"]) == extra_bias["group"]
+            ):
                 score -= extra_bias["size"]
             row[comp] = round(float(np.clip(score, 1, 5)), 1)
         rows.append(row)
@@ -55,8 +63,13 @@ def simulated_scores(world: Path, *, noise: float = 0.35, seed: int = 0,
 def true_signal(world: Path) -> pd.Series:
     """Per interviewed candidate, the performance signal the world really uses: sum_c w[family][c] * z_c."""
     weights = truth(world)["true_weights"]
-    return pd.Series({c["candidate_id"]: sum(w * c["latent"][k] for k, w in weights[c["job_family"]].items())
-                      for c in interviewed(world)}, name="true_signal")
+    return pd.Series(
+        {
+            c["candidate_id"]: sum(w * c["latent"][k] for k, w in weights[c["job_family"]].items())
+            for c in interviewed(world)
+        },
+        name="true_signal",
+    )
 
 
 def ratings(world: Path) -> pd.DataFrame:
@@ -78,15 +91,21 @@ def ratings(world: Path) -> pd.DataFrame:
                 w["rating_6m"].append(float(row["Overall_Rating"]))
             if hired + timedelta(days=300) <= end <= hired + timedelta(days=450):
                 w["rating_12m"].append(float(row["Overall_Rating"]))
-    out = [{"candidate_id": cid,
+    out = [
+        {
+            "candidate_id": cid,
             "rating_6m": np.mean(windows.get(cid, {}).get("rating_6m") or [np.nan]),
-            "rating_12m": np.mean(windows.get(cid, {}).get("rating_12m") or [np.nan])}
-           for cid, _ in hires.values()]
+            "rating_12m": np.mean(windows.get(cid, {}).get("rating_12m") or [np.nan]),
+        }
+        for cid, _ in hires.values()
+    ]
     return pd.DataFrame(out, columns=["candidate_id", "rating_6m", "rating_12m"])
 
 
 def demographics(world: Path) -> pd.DataFrame:
-    return pd.read_csv(world / "candidates" / "demographics.csv", dtype=str)[["candidate_id", "sex", "ethnicity"]]
+    return pd.read_csv(world / "candidates" / "demographics.csv", dtype=str)[
+        ["candidate_id", "sex", "ethnicity"]
+    ]
 
 
 def hiring_data(world: Path, scores: pd.DataFrame | None = None, **score_kwargs) -> HiringData:

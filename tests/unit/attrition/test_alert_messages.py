@@ -21,12 +21,32 @@ from talentflow.attrition.alerting import (
 )
 
 EPISODE = Episode("k" * 32, "ep1", date(2026, 3, 2), "new")
-SCORE = {"probability": 0.18, "rules_score": 3.0, "top_factors": [
-    {"feature": "overtime_hours_90d", "label": "Overtime hours, last 90 days", "value": 44.0, "contribution": 0.4}],
-    "reasons": [{"rule_id": "pay_below_band", "weight": 2.0, "description": "Paid below the band",
-                 "suggested_action": "Pay review"},
-                {"rule_id": "high_overtime", "weight": 1.0, "description": "30+ overtime hours",
-                 "suggested_action": "Workload review"}]}
+SCORE = {
+    "probability": 0.18,
+    "rules_score": 3.0,
+    "top_factors": [
+        {
+            "feature": "overtime_hours_90d",
+            "label": "Overtime hours, last 90 days",
+            "value": 44.0,
+            "contribution": 0.4,
+        }
+    ],
+    "reasons": [
+        {
+            "rule_id": "pay_below_band",
+            "weight": 2.0,
+            "description": "Paid below the band",
+            "suggested_action": "Pay review",
+        },
+        {
+            "rule_id": "high_overtime",
+            "weight": 1.0,
+            "description": "30+ overtime hours",
+            "suggested_action": "Workload review",
+        },
+    ],
+}
 PARTNER = Partner("eng-plt", "Wei Zhang", "wei.zhang@larkspur.example", "wecom")
 
 
@@ -37,30 +57,50 @@ def test_the_seed_routes_every_department_with_a_fallback():
     assert {p.channel for p in partners} == {"email", "slack", "wecom", "dingtalk"}
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ({"department": "x", "hrbp_name": "A", "hrbp_email": "a@x", "channel": "fax"}, "channel 'fax'"),
-    ({"department": "x", "hrbp_name": "A", "hrbp_email": "", "channel": "email"}, "needs an address"),
-    ({"department": "", "hrbp_name": "A", "hrbp_email": "a@x", "channel": "slack"}, "required"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"department": "x", "hrbp_name": "A", "hrbp_email": "a@x", "channel": "fax"}, "channel 'fax'"),
+        ({"department": "x", "hrbp_name": "A", "hrbp_email": "", "channel": "email"}, "needs an address"),
+        ({"department": "", "hrbp_name": "A", "hrbp_email": "a@x", "channel": "slack"}, "required"),
+    ],
+)
 def test_partner_seed_mistakes_name_the_row(row, message):
     with pytest.raises(ValueError, match=message):
         parse_partners([row])
 
 
 def test_the_message_says_who_why_what_to_do_and_where_to_look():
-    msg = alert_message(EPISODE, SCORE, "E100123", "eng-plt", PARTNER, "s3://talentflow/reports/dashboard/d.html",
-                        6, base_rate=0.06)
+    msg = alert_message(
+        EPISODE,
+        SCORE,
+        "E100123",
+        "eng-plt",
+        PARTNER,
+        "s3://talentflow/reports/dashboard/d.html",
+        6,
+        base_rate=0.06,
+    )
     assert msg.title == "Attrition risk: employee E100123 (eng-plt)"
     text = msg.text
     assert text.startswith("@Wei Zhang")
-    assert "is newly at high risk: 18% chance of leaving voluntarily within 6 months (3.0x the average)" in text
+    assert (
+        "is newly at high risk: 18% chance of leaving voluntarily within 6 months (3.0x the average)" in text
+    )
     assert "- Paid below the band" in text and "- 30+ overtime hours" in text
     assert "Suggested action: Pay review; Workload review" in text
     assert "Overtime hours, last 90 days (44)" in text
     assert "Dashboard: s3://talentflow/reports/dashboard/d.html" in text
     assert "never a decision about the employee" in text
-    worsened = alert_message(Episode("k", "e", date(2026, 1, 1), "worsened"), {**SCORE, "probability": None}, None,
-                             None, PARTNER, None, 6)
+    worsened = alert_message(
+        Episode("k", "e", date(2026, 1, 1), "worsened"),
+        {**SCORE, "probability": None},
+        None,
+        None,
+        PARTNER,
+        None,
+        6,
+    )
     assert "has moved from medium to high risk: HR rules score 3" in worsened.text
 
 
@@ -78,8 +118,16 @@ def test_each_channel_gets_its_own_payload():
 
 def test_alert_ids_are_per_episode_channel_and_recipient():
     assert alert_id(EPISODE, "email", "a@x") == alert_id(EPISODE, "email", "a@x")
-    assert len({alert_id(EPISODE, "email", "a@x"), alert_id(EPISODE, "slack", "a@x"),
-                alert_id(Episode("k" * 32, "ep2", date(2026, 3, 9), "new"), "email", "a@x")}) == 3
+    assert (
+        len(
+            {
+                alert_id(EPISODE, "email", "a@x"),
+                alert_id(EPISODE, "slack", "a@x"),
+                alert_id(Episode("k" * 32, "ep2", date(2026, 3, 9), "new"), "email", "a@x"),
+            }
+        )
+        == 3
+    )
 
 
 def _alert() -> Alert:
@@ -112,5 +160,9 @@ def test_a_configuration_error_is_not_retried():
     def unconfigured(alert):
         raise DeliveryError("wecom is not configured", retryable=False)
 
-    assert deliver_with_retry(unconfigured, _alert(), 5, 1.0, waits.append) == (False, 1, "wecom is not configured")
+    assert deliver_with_retry(unconfigured, _alert(), 5, 1.0, waits.append) == (
+        False,
+        1,
+        "wecom is not configured",
+    )
     assert waits == []

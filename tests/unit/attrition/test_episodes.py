@@ -12,8 +12,14 @@ from talentflow.attrition.alerting import current_episodes, episode_id
 def history(**employees: str) -> pd.DataFrame:
     """``a="LMHH"``: employee a was low, medium, high, high on days 1-4 ('.' = not scored)."""
     codes = {"L": "low", "M": "medium", "H": "high"}
-    return pd.DataFrame([{"employee_key": k, "scored_at": date(2026, 1, i + 1), "risk_band": codes[c]}
-                         for k, seq in employees.items() for i, c in enumerate(seq) if c != "."])
+    return pd.DataFrame(
+        [
+            {"employee_key": k, "scored_at": date(2026, 1, i + 1), "risk_band": codes[c]}
+            for k, seq in employees.items()
+            for i, c in enumerate(seq)
+            if c != "."
+        ]
+    )
 
 
 def test_an_episode_starts_where_the_unbroken_high_run_starts():
@@ -38,4 +44,7 @@ def test_falling_below_the_threshold_ends_the_episode():
 def test_only_employees_scored_on_the_day_count_and_later_days_are_ignored():
     h = history(a="HH.", b="HHH", c="HHHL")
     assert [e.employee_key for e in current_episodes(h, date(2026, 1, 3))] == ["b", "c"]
-    assert current_episodes(pd.DataFrame(columns=["employee_key", "scored_at", "risk_band"]), date(2026, 1, 1)) == []
+    assert (
+        current_episodes(pd.DataFrame(columns=["employee_key", "scored_at", "risk_band"]), date(2026, 1, 1))
+        == []
+    )

@@ -18,14 +18,19 @@ def synthetic(n: int = 1500, seed: int = 0) -> pd.DataFrame:
     sick = rng.poisson(1.5, n).astype(float)
     logit = -3 + 0.05 * overtime + 0.3 * sick
     y = rng.random(n) < 1 / (1 + np.exp(-logit))
-    return pd.DataFrame({
-        "employee_key": [f"e{i % (n // 3)}" for i in range(n)],  # people repeat, as at landmarks
-        "overtime_hours_90d": overtime, "sick_days_90d": sick, "tenure_years": rng.uniform(0, 10, n),
-        "latest_rating": np.where(rng.random(n) < 0.1, np.nan, rng.integers(1, 6, n)),
-        "pay_below_band": rng.random(n) < 0.1,
-        "department": rng.choice(["eng", "ops", "sls"], n), "level": rng.choice(["L1", "L2"], n),
-        "left_voluntarily": y,
-    })
+    return pd.DataFrame(
+        {
+            "employee_key": [f"e{i % (n // 3)}" for i in range(n)],  # people repeat, as at landmarks
+            "overtime_hours_90d": overtime,
+            "sick_days_90d": sick,
+            "tenure_years": rng.uniform(0, 10, n),
+            "latest_rating": np.where(rng.random(n) < 0.1, np.nan, rng.integers(1, 6, n)),
+            "pay_below_band": rng.random(n) < 0.1,
+            "department": rng.choice(["eng", "ops", "sls"], n),
+            "level": rng.choice(["L1", "L2"], n),
+            "left_voluntarily": y,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +45,9 @@ def test_probabilities_are_calibrated_and_rank_the_real_drivers(fitted):
     m = metrics(test["left_voluntarily"].to_numpy(), p)
     assert m["roc_auc"] > 0.7
     assert abs(p.mean() - test["left_voluntarily"].mean()) < 0.03  # calibrated on average
-    assert fitted.version.startswith("attrition_logistic-") and fitted.version == fit_model(synthetic()).version
+    assert (
+        fitted.version.startswith("attrition_logistic-") and fitted.version == fit_model(synthetic()).version
+    )
 
 
 def test_contributions_decompose_the_logit_exactly(fitted):
@@ -80,26 +87,33 @@ def test_precision_at_top_decile_shares_ties_evenly():
     y = np.array([1, 0, 0, 0, 1, 0, 0, 0, 0, 0] * 2)
     scores = np.array([5, 3, 3, 3, 3, 0, 0, 0, 0, 0] * 2, float)
     assert top_fraction_share(y, scores, 0.1) == 1.0  # the two 5s
-    assert top_fraction_share(y, scores, 0.2) == pytest.approx((2 + 2 * 0.25) / 4)  # two 5s + half of eight 3s
+    assert top_fraction_share(y, scores, 0.2) == pytest.approx(
+        (2 + 2 * 0.25) / 4
+    )  # two 5s + half of eight 3s
     bins = calibration_bins(y, scores / 5, bins=5)
     assert sum(b["n"] for b in bins) == 20 and all(0 <= b["observed_rate"] <= 1 for b in bins)
 
 
 def test_risk_bands_are_multiples_of_the_base_rate():
-    att = AttritionSettings(high_risk_lift=1.5, medium_risk_lift=1.2, rules_high_score=3, rules_medium_score=2)
+    att = AttritionSettings(
+        high_risk_lift=1.5, medium_risk_lift=1.2, rules_high_score=3, rules_medium_score=2
+    )
     assert risk_band(0.09, 0, 0.05, att) == "high"
     assert risk_band(0.065, 0, 0.05, att) == "medium"
     assert risk_band(0.05, 9, 0.05, att) == "low"
     assert risk_band(None, 3, None, att) == "high" and risk_band(float("nan"), 2, 0.05, att) == "medium"
 
 
-@pytest.mark.parametrize(("model_auc", "rules_auc", "error", "used", "why"), [
-    (0.62, 0.59, None, "model", "0.620 > rules 0.590"),
-    (0.57, 0.59, None, "rules", "0.570 <= rules 0.590: model not used"),
-    (0.59, 0.59, None, "rules", "model not used"),  # a tie keeps the rules HR can read
-    (None, 0.59, "training rows: 40 rows with 3 leavers", "rules", "model not trained: training rows"),
-    (0.6, None, None, "rules", "AUC undefined"),
-])
+@pytest.mark.parametrize(
+    ("model_auc", "rules_auc", "error", "used", "why"),
+    [
+        (0.62, 0.59, None, "model", "0.620 > rules 0.590"),
+        (0.57, 0.59, None, "rules", "0.570 <= rules 0.590: model not used"),
+        (0.59, 0.59, None, "rules", "model not used"),  # a tie keeps the rules HR can read
+        (None, 0.59, "training rows: 40 rows with 3 leavers", "rules", "model not trained: training rows"),
+        (0.6, None, None, "rules", "AUC undefined"),
+    ],
+)
 def test_a_model_worse_than_the_rules_is_not_used(model_auc, rules_auc, error, used, why):
     from talentflow.attrition.evaluate import choose
 
@@ -112,7 +126,13 @@ def test_a_calibration_that_would_invert_the_ranking_refuses_the_model():
     inverted; fitting refuses instead of silently flipping every employee's ranking."""
     rng = np.random.default_rng(15)
     n = 600
-    noise = pd.DataFrame({"employee_key": [f"e{i % 200}" for i in range(n)], "overtime_hours_90d": rng.normal(size=n),
-                          "sick_days_90d": rng.normal(size=n), "left_voluntarily": rng.random(n) < 0.2})
+    noise = pd.DataFrame(
+        {
+            "employee_key": [f"e{i % 200}" for i in range(n)],
+            "overtime_hours_90d": rng.normal(size=n),
+            "sick_days_90d": rng.normal(size=n),
+            "left_voluntarily": rng.random(n) < 0.2,
+        }
+    )
     with pytest.raises(InsufficientData, match="ranked stayers above leavers"):
         fit_model(noise)

@@ -15,19 +15,32 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "hris"
 
 def test_fixture_mappings_load():
     acme = load_mapping(FIXTURES / "acme_mapping.yaml")
-    assert set(acme.entities) == {"employees", "job_history", "performance_reviews", "training", "compensation",
-                                  "exits"}
+    assert set(acme.entities) == {
+        "employees",
+        "job_history",
+        "performance_reviews",
+        "training",
+        "compensation",
+        "exits",
+    }
     assert load_mapping(FIXTURES / "snapshot" / "ibm_style_mapping.yaml").as_of.isoformat() == "2026-06-30"
 
 
-@pytest.mark.parametrize("body, message", [
-    ("system: x\nentities: {payroll: {file: a.csv, columns: {a: b}}}", "unknown entity 'payroll'"),
-    ("system: x\nentities: {exits: {file: a.csv, columns: {Id: employee_id, D: exit_date, T: kind}}}",
-     "unknown target columns \\['kind'\\]"),
-    ("system: x\nentities: {exits: {file: a.csv, columns: {Id: employee_id, D: exit_date}}}",
-     "required columns \\['exit_type'\\] are not mapped"),
-    ("system: [unclosed", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("system: x\nentities: {payroll: {file: a.csv, columns: {a: b}}}", "unknown entity 'payroll'"),
+        (
+            "system: x\nentities: {exits: {file: a.csv, columns: {Id: employee_id, D: exit_date, T: kind}}}",
+            "unknown target columns \\['kind'\\]",
+        ),
+        (
+            "system: x\nentities: {exits: {file: a.csv, columns: {Id: employee_id, D: exit_date}}}",
+            "required columns \\['exit_type'\\] are not mapped",
+        ),
+        ("system: [unclosed", "not valid YAML"),
+    ],
+)
 def test_bad_mappings_say_what_is_wrong(tmp_path, body, message):
     path = tmp_path / "m.yaml"
     path.write_text(body)
@@ -45,35 +58,60 @@ def _mapping(entity: str, **em) -> Mapping:
 
 
 def test_conversion_codes_scale_and_row_errors():
-    m = _mapping("performance_reviews", file="r.csv",
-                 columns={"Id": "employee_id", "When": "review_date", "Score": "rating"},
-                 dates={"review_date": "%d/%m/%Y"}, scale={"rating": [1, 4]})
-    frame = pd.DataFrame({"Id": ["a", "b", "", "d"], "When": ["31/12/2024", "31/13/2024", "01/01/2024", "01/02/2024"],
-                          "Score": ["4", "2", "3", "x"]})
-    good, errors = apply_mapping(frame, ENTITIES["performance_reviews"], m.entities["performance_reviews"], m, "r.csv")
+    m = _mapping(
+        "performance_reviews",
+        file="r.csv",
+        columns={"Id": "employee_id", "When": "review_date", "Score": "rating"},
+        dates={"review_date": "%d/%m/%Y"},
+        scale={"rating": [1, 4]},
+    )
+    frame = pd.DataFrame(
+        {
+            "Id": ["a", "b", "", "d"],
+            "When": ["31/12/2024", "31/13/2024", "01/01/2024", "01/02/2024"],
+            "Score": ["4", "2", "3", "x"],
+        }
+    )
+    good, errors = apply_mapping(
+        frame, ENTITIES["performance_reviews"], m.entities["performance_reviews"], m, "r.csv"
+    )
     assert good["employee_id"].tolist() == ["a"]
     assert good["rating"].tolist() == [5.0]
     assert str(good["review_date"].iloc[0]) == "2024-12-31"
     by_row = {e["row_ref"]: e for e in errors}
-    assert by_row["3"]["reason_code"] == "bad_value" and "'31/13/2024' is not a valid date in format %d/%m/%Y" in by_row["3"]["message"]
+    assert (
+        by_row["3"]["reason_code"] == "bad_value"
+        and "'31/13/2024' is not a valid date in format %d/%m/%Y" in by_row["3"]["message"]
+    )
     assert by_row["4"]["reason_code"] == "missing_required"
     assert "rating (from Score): 'x' is not a valid number" in by_row["5"]["message"]
 
 
 def test_unknown_codes_are_rejected_known_and_canonical_pass():
-    m = _mapping("exits", file="x.csv", columns={"Id": "employee_id", "D": "exit_date", "T": "exit_type"},
-                 codes={"exit_type": {"V": "voluntary", "I": "involuntary"}})
+    m = _mapping(
+        "exits",
+        file="x.csv",
+        columns={"Id": "employee_id", "D": "exit_date", "T": "exit_type"},
+        codes={"exit_type": {"V": "voluntary", "I": "involuntary"}},
+    )
     frame = pd.DataFrame({"Id": ["a", "b", "c"], "D": ["2024-01-01"] * 3, "T": ["V", "voluntary", "Z"]})
     good, errors = apply_mapping(frame, ENTITIES["exits"], m.entities["exits"], m, "x.csv")
     assert good["exit_type"].tolist() == ["voluntary", "voluntary"]
-    assert errors == [{"row_ref": "4", "reason_code": "unknown_code", "message": "exit_type: unknown code 'Z'"}]
+    assert errors == [
+        {"row_ref": "4", "reason_code": "unknown_code", "message": "exit_type: unknown code 'Z'"}
+    ]
 
 
 def test_missing_source_column_names_the_column():
     m = _mapping("exits", file="x.csv", columns={"Id": "employee_id", "D": "exit_date", "T": "exit_type"})
     with pytest.raises(ValueError, match="columns \\['T'\\] named in the mapping are not in the export"):
-        apply_mapping(pd.DataFrame({"Id": ["a"], "D": ["2024-01-01"]}), ENTITIES["exits"], m.entities["exits"], m,
-                      "x.csv")
+        apply_mapping(
+            pd.DataFrame({"Id": ["a"], "D": ["2024-01-01"]}),
+            ENTITIES["exits"],
+            m.entities["exits"],
+            m,
+            "x.csv",
+        )
 
 
 def test_employee_versions_hash_attributes_not_pii():

@@ -13,6 +13,10 @@ def test_shared_phone_with_different_names_stays_apart():
 
 
 def test_shared_phone_links_when_a_name_is_missing():
-    links = resolve_identities([IdentityRecord("s1", phone="+15035550111", name="Luca Tanaka"),
-                                IdentityRecord("s2", phone="+15035550111")])
+    links = resolve_identities(
+        [
+            IdentityRecord("s1", phone="+15035550111", name="Luca Tanaka"),
+            IdentityRecord("s2", phone="+15035550111"),
+        ]
+    )
     assert links[0].candidate_key == links[1].candidate_key

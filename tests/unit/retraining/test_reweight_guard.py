@@ -86,10 +86,19 @@ def _world(n: int, seed: int = 0, gap_in: str | None = None) -> HiringData:
             scores[gap_in] = max(1.0, scores[gap_in] - 1.5)
         hired = rng.random() < 0.5
         perf = z[SALES.index("negotiation")] + rng.normal(0, 0.5)
-        rows.append({"candidate_id": f"C{i:05d}", "job_family": "sales", "scoring_model_version": "default-2025.1",
-                     "hired": hired, "rating_6m": 3 + perf if hired else np.nan,
-                     "rating_12m": 3 + perf if hired else np.nan, "sex": sex, "ethnicity": ["a", "b"][i % 3 == 0],
-                     **scores})
+        rows.append(
+            {
+                "candidate_id": f"C{i:05d}",
+                "job_family": "sales",
+                "scoring_model_version": "default-2025.1",
+                "hired": hired,
+                "rating_6m": 3 + perf if hired else np.nan,
+                "rating_12m": 3 + perf if hired else np.nan,
+                "sex": sex,
+                "ethnicity": ["a", "b"][i % 3 == 0],
+                **scores,
+            }
+        )
     return HiringData(pd.DataFrame(rows))
 
 

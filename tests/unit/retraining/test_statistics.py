@@ -100,12 +100,28 @@ def test_validity_rows_cover_each_competency_and_overall_per_criterion():
     for i in range(80):
         z = rng.normal()
         hired = z > 0
-        rows.append({"candidate_id": f"C{i}", "job_family": "sales", "hired": hired,
-                     **{c: float(np.clip(3 + z + rng.normal(0, 0.7), 1, 5)) for c in
-                        ("communication", "problem_solving", "teamwork", "ownership", "learning_agility",
-                         "innovation", "customer_focus", "negotiation")},
-                     "rating_6m": 3 + z + rng.normal() if hired else np.nan,
-                     "rating_12m": 3 + z + rng.normal() if hired else np.nan})
+        rows.append(
+            {
+                "candidate_id": f"C{i}",
+                "job_family": "sales",
+                "hired": hired,
+                **{
+                    c: float(np.clip(3 + z + rng.normal(0, 0.7), 1, 5))
+                    for c in (
+                        "communication",
+                        "problem_solving",
+                        "teamwork",
+                        "ownership",
+                        "learning_agility",
+                        "innovation",
+                        "customer_focus",
+                        "negotiation",
+                    )
+                },
+                "rating_6m": 3 + z + rng.normal() if hired else np.nan,
+                "rating_12m": 3 + z + rng.normal() if hired else np.nan,
+            }
+        )
     out = validity.validity_rows(_data(rows), load_model_version(), "run-1")
     assert len(out) == (8 + 1) * 2
     overall = [r for r in out if r["predictor"] == "overall" and r["criterion"] == "rating_6m"][0]

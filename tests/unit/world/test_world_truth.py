@@ -118,15 +118,24 @@ def test_exit_hazard_refit_from_the_exposure_recovers_the_parameters(stats_world
     def column(name):
         return np.array([float(r[name]) for r in rows])
 
-    voluntary = {"growth_without_promotion": "growth_without_promotion", "pay_below_band": "pay_below_band",
-                 "declining_performance": "declining_performance", "early_tenure": "early_tenure",
-                 "overtime": "overtime", "underpaid": "underpaid"}
+    voluntary = {
+        "growth_without_promotion": "growth_without_promotion",
+        "pay_below_band": "pay_below_band",
+        "declining_performance": "declining_performance",
+        "early_tenure": "early_tenure",
+        "overtime": "overtime",
+        "underpaid": "underpaid",
+    }
     beta, se = _refit_hazard(np.column_stack([column(c) for c in voluntary]), (outcome == 1).astype(float))
     for (term, param), b, s in zip(voluntary.items(), beta[1:], se[1:], strict=True):
-        assert abs(b - hazard[param]) < 4 * s + 0.15, f"{term}: refit {b:.2f} +- {s:.2f}, truth {hazard[param]}"
+        assert abs(b - hazard[param]) < 4 * s + 0.15, (
+            f"{term}: refit {b:.2f} +- {s:.2f}, truth {hazard[param]}"
+        )
     assert abs(math.exp(beta[0]) - hazard["base_voluntary"]) < 0.5 * hazard["base_voluntary"]
     beta, se = _refit_hazard(column("low_ratings")[:, None], (outcome == 2).astype(float))
-    assert abs(beta[1] - hazard["low_rating"]) < 4 * se[1] + 0.15, f"low ratings: {beta[1]:.2f} +- {se[1]:.2f}"
+    assert abs(beta[1] - hazard["low_rating"]) < 4 * se[1] + 0.15, (
+        f"low ratings: {beta[1]:.2f} +- {se[1]:.2f}"
+    )
     # the exposure agrees with the exits recorded per employee
     exits = sum(1 for e in stats_world.employees if e["exit"] and e["exit"]["type"] == "voluntary")
     assert exits == int((outcome == 1).sum())

@@ -5,13 +5,23 @@ from __future__ import annotations
 from talentflow.core.warehouse import TableSpec
 
 SCORES = TableSpec(
-    "raw", "attrition_scores",
-    {"employee_key": "text", "scored_at": "date", "as_of": "date", "model_version": "text", "scorer": "text",
-     "probability": "double precision", "risk_band": "text", "rules_score": "double precision",
-     "reasons": "jsonb", "top_factors": "jsonb"},
+    "raw",
+    "attrition_scores",
+    {
+        "employee_key": "text",
+        "scored_at": "date",
+        "as_of": "date",
+        "model_version": "text",
+        "scorer": "text",
+        "probability": "double precision",
+        "risk_band": "text",
+        "rules_score": "double precision",
+        "reasons": "jsonb",
+        "top_factors": "jsonb",
+    },
     key=["employee_key", "scored_at"],
     comment="Daily attrition-risk score per current employee (talentflow.attrition); re-scoring a day "
-            "replaces that day's row.",
+    "replaces that day's row.",
     column_comments={
         "employee_key": "Pseudonymous employee key (marts.dim_employee).",
         "scored_at": "Day the score was computed for.",
@@ -27,19 +37,41 @@ SCORES = TableSpec(
 )
 
 EVALUATIONS = TableSpec(
-    "audit", "model_evaluations",
-    {"evaluation_id": "text", "model_name": "text", "model_version": "text", "evaluated_at": "timestamptz",
-     "roc_auc": "double precision", "precision_at_top_decile": "double precision", "brier": "double precision",
-     "calibration": "jsonb", "n_train": "integer", "n_test": "integer", "positives": "integer",
-     "details": "jsonb"},
+    "audit",
+    "model_evaluations",
+    {
+        "evaluation_id": "text",
+        "model_name": "text",
+        "model_version": "text",
+        "evaluated_at": "timestamptz",
+        "roc_auc": "double precision",
+        "precision_at_top_decile": "double precision",
+        "brier": "double precision",
+        "calibration": "jsonb",
+        "n_train": "integer",
+        "n_test": "integer",
+        "positives": "integer",
+        "details": "jsonb",
+    },
     key=["evaluation_id"],
     comment="Held-out evaluations of models and rules, with which one was used and why.",
 )
 
 ALERTS_SENT = TableSpec(
-    "audit", "alerts_sent",
-    {"alert_id": "text", "employee_key": "text", "episode_id": "text", "channel": "text", "recipient": "text",
-     "status": "text", "attempts": "integer", "error": "text", "sent_at": "timestamptz", "payload": "jsonb"},
+    "audit",
+    "alerts_sent",
+    {
+        "alert_id": "text",
+        "employee_key": "text",
+        "episode_id": "text",
+        "channel": "text",
+        "recipient": "text",
+        "status": "text",
+        "attempts": "integer",
+        "error": "text",
+        "sent_at": "timestamptz",
+        "payload": "jsonb",
+    },
     key=["alert_id"],
     comment="HR alerts: one row per risk episode, channel and recipient; status sent, failed or gave_up.",
 )

@@ -22,18 +22,40 @@ HEALTH_TABLE = TableSpec(
     comment="One row per platform health-check run (object-store round trip + warehouse load).",
 )
 
-RECOMMENDATIONS = TableSpec("audit", "recommendations", {
-    "recommendation_id": "text", "subject_type": "text", "subject_id": "text", "recommendation": "text",
-    "model_version": "text", "inputs": "jsonb", "explanation": "jsonb", "created_at": "timestamptz",
-}, ["recommendation_id"], comment="Every automated recommendation with its model version and evidence.")
+RECOMMENDATIONS = TableSpec(
+    "audit",
+    "recommendations",
+    {
+        "recommendation_id": "text",
+        "subject_type": "text",
+        "subject_id": "text",
+        "recommendation": "text",
+        "model_version": "text",
+        "inputs": "jsonb",
+        "explanation": "jsonb",
+        "created_at": "timestamptz",
+    },
+    ["recommendation_id"],
+    comment="Every automated recommendation with its model version and evidence.",
+)
 
 PURGES = TableSpec(
-    "audit", "retention_purges",
-    {"purge_id": "text", "policy": "text", "prefix": "text", "key_sha256": "text", "size_bytes": "bigint",
-     "last_modified": "timestamptz", "retention_days": "integer", "purged_at": "timestamptz", "run_id": "text"},
+    "audit",
+    "retention_purges",
+    {
+        "purge_id": "text",
+        "policy": "text",
+        "prefix": "text",
+        "key_sha256": "text",
+        "size_bytes": "bigint",
+        "last_modified": "timestamptz",
+        "retention_days": "integer",
+        "purged_at": "timestamptz",
+        "run_id": "text",
+    },
     key=["purge_id"],
     comment="Objects deleted by the retention policy (talentflow.retention.purge): one row per object, the key "
-            "as its SHA-256 only.",
+    "as its SHA-256 only.",
     column_comments={
         "purge_id": "SHA-256 of the object key and its last-modified time (a re-run adds nothing).",
         "policy": "recordings or quarantine.",
