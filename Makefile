@@ -34,6 +34,7 @@ test-integration: setup
 lint: setup
 	$(BIN)/ruff check plugins scoring_tasks dags tests bench
 	$(BIN)/ruff format --check plugins scoring_tasks dags tests bench
+	$(BIN)/lint-imports --no-cache
 
 up down status: setup
 	$(BIN)/talentflow $@
