@@ -1,11 +1,13 @@
 """The employee archive warehouse (PostgreSQL): schemas, roles, bulk loading and the audit trail.
 
-Loading is COPY into a temporary table followed by one ``INSERT … ON CONFLICT (key) DO UPDATE``
-that only touches rows whose values changed, so loading the same batch twice changes nothing.
+Loading is Arrow-written CSV and one COPY into a temporary table, followed by one set-wise
+``INSERT … ON CONFLICT (key) DO UPDATE`` that only touches rows whose values changed, so loading the
+same batch twice changes nothing. A first load into an empty table COPYs straight into it.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -13,8 +15,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 from psycopg.rows import dict_row
 
 from talentflow.core.config import ConfigError, Settings, get_settings
@@ -22,6 +29,9 @@ from talentflow.core.config import ConfigError, Settings, get_settings
 SCHEMAS = ("raw", "staging", "intermediate", "marts", "restricted", "audit")
 ROLES = ("loader", "transformer", "bi_reader", "hr_admin")
 LOADED_AT = "_loaded_at"
+# Table and column comments are stored only in these schemas (the others are documented in code and in
+# dbt's sources): every role can read pg_description, bi_reader included.
+COMMENTED_SCHEMAS = ("marts",)
 # Any constant works; it only has to be the same for every process applying the DDL.
 _DDL_LOCK_ID = 0x7A1E47F10
 
@@ -123,6 +133,8 @@ def ensure_table(conn: psycopg.Connection, spec: TableSpec) -> None:
                 spec.ident, sql.Identifier(col), sql.SQL(typ)
             )
         )
+    if spec.schema not in COMMENTED_SCHEMAS:
+        return  # pg_description is readable by every role: comments only where BI may look (marts)
     if spec.comment:
         conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(spec.ident, sql.Literal(spec.comment)))
     for col, text in spec.column_comments.items():
@@ -145,30 +157,94 @@ class LoadResult:
         return self.received - self.inserted - self.updated
 
 
-def _rows(data: Any, columns: Sequence[str]) -> Iterator[tuple]:
-    """Rows as tuples in column order, from a DataFrame or an iterable of mappings/tuples."""
+# Rows per CSV block handed to COPY: large enough that per-block overhead vanishes, small enough that
+# the CSV text of one block stays a few MB.
+COPY_BLOCK_ROWS = 65_536
+_INT_TYPES = {"smallint", "integer", "int", "int2", "int4", "int8", "bigint"}
+_JSON_TYPES = {"json", "jsonb"}
+
+
+def _frame(data: Any, columns: Sequence[str]) -> pd.DataFrame:
+    """``data`` as a DataFrame with exactly ``columns`` (missing ones NULL).
+
+    Lists of mappings or tuples become object columns, so Python values (big ints, dates, dicts)
+    reach Arrow unchanged instead of being coerced by pandas' type inference.
+    """
+    if isinstance(data, pd.DataFrame):
+        return data.reindex(columns=list(columns))
+    rows = data if isinstance(data, list) else list(data)
+    if rows and isinstance(rows[0], Mapping):
+        cols = {c: pd.Series([r.get(c) for r in rows], dtype=object) for c in columns}
+    else:
+        values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+        cols = {c: pd.Series(list(v), dtype=object) for c, v in zip(columns, values, strict=True)}
+    return pd.DataFrame(cols, columns=list(columns))
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NaT
+
+
+def _json_texts(series: pd.Series) -> pa.Array:
+    # The one per-value Python step left: JSON has no vectorised encoder for arbitrary objects.
+    texts = [
+        None if _is_missing(v) else v if isinstance(v, str) else json.dumps(v, default=str)
+        for v in series.tolist()
+    ]
+    return pa.array(texts, type=pa.string())
+
+
+def _arrow_column(series: pd.Series, pg_type: str) -> pa.Array:
+    """One column as an Arrow array whose CSV text PostgreSQL reads back as the same value."""
+    pg_type = pg_type.lower().strip()
+    if pg_type in _JSON_TYPES:
+        return _json_texts(series)
     try:
-        import pandas as pd
+        arr = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        # Mixed Python types in one column: let PostgreSQL parse each value's text, as before.
+        if series.map(lambda v: isinstance(v, dict | list)).any():
+            return _json_texts(series)
+        return pa.array([None if _is_missing(v) else str(v) for v in series.tolist()], type=pa.string())
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if pa.types.is_nested(arr.type):
+        return _json_texts(series)
+    if pg_type in _INT_TYPES and pa.types.is_floating(arr.type):
+        try:  # integers that pandas widened to float because of a NULL
+            arr = pc.cast(arr, pa.int64(), safe=True)
+        except pa.ArrowInvalid:
+            pass
+    if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
+        arr = pa.array([None if v is None else "\\x" + v.hex() for v in arr.to_pylist()], type=pa.string())
+    return arr
 
-        if isinstance(data, pd.DataFrame):
-            frame = data.reindex(columns=list(columns)).astype(object)
-            frame = frame.where(frame.notna(), None)
-            for row in frame.itertuples(index=False, name=None):
-                yield tuple(_adapt(v) for v in row)
-            return
-    except ImportError:  # pragma: no cover
-        pass
-    for row in data:
-        if isinstance(row, Mapping):
-            yield tuple(_adapt(row.get(c)) for c in columns)
-        else:
-            yield tuple(_adapt(v) for v in row)
+
+def _arrow_table(frame: pd.DataFrame, spec: TableSpec) -> pa.Table:
+    return pa.table({c: _arrow_column(frame[c], spec.columns[c]) for c in spec.columns})
 
 
-def _adapt(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return json.dumps(value, default=str)
-    return value
+def _copy_csv(conn: psycopg.Connection, target: sql.Composable, table: pa.Table) -> None:
+    """One ``COPY … (FORMAT csv)`` of ``table``; Arrow writes the CSV in C++ block by block.
+
+    Arrow quotes every string and leaves NULL unquoted and empty, which is exactly PostgreSQL's CSV
+    reading of NULL versus the empty string.
+    """
+    cols = sql.SQL(", ").join(map(sql.Identifier, table.column_names))
+    options = pacsv.WriteOptions(include_header=False, batch_size=COPY_BLOCK_ROWS)
+    with conn.cursor() as cur:
+        query = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(target, cols)
+        # The queued writer sends from a thread, so PostgreSQL parses one block while Arrow writes
+        # the next.
+        with cur.copy(query, writer=QueuedLibpqWriter(cur)) as copy:
+            for batch in table.to_batches(max_chunksize=COPY_BLOCK_ROWS):
+                buf = io.BytesIO()
+                pacsv.write_csv(batch, buf, options)
+                copy.write(buf.getbuffer())
+
+
+def _is_empty(conn: psycopg.Connection, spec: TableSpec) -> bool:
+    return conn.execute(sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(spec.ident)).fetchone()[0]
 
 
 def upsert(
@@ -176,27 +252,64 @@ def upsert(
 ) -> LoadResult:
     """COPY ``data`` into ``spec``'s table, inserting new keys and updating changed rows only.
 
-    Within one batch the last row for a key wins. Re-loading an identical batch updates nothing
-    (``_loaded_at`` keeps the time the row last changed).
+    ``data`` is a DataFrame or an iterable of mappings (or tuples in column order). Within one batch
+    the last row for a key wins. Re-loading an identical batch updates nothing (``_loaded_at`` keeps
+    the time the row last changed).
+
+    Values never pass through Python one by one (except JSON): the frame becomes an Arrow table,
+    Arrow writes CSV, one COPY loads it. Into an empty table the COPY goes straight to the target;
+    otherwise into a temporary table, then one set-wise ``INSERT … ON CONFLICT … WHERE … IS DISTINCT
+    FROM`` applies the changes.
     """
+    frame = _frame(data, list(spec.columns))
+    received = len(frame)
+    # Last row per key wins, decided here (hash-based, vectorised) so PostgreSQL needs no sort.
+    duplicated = frame.duplicated(subset=list(spec.key), keep="last")
+    if duplicated.any():
+        frame = frame[~duplicated.to_numpy()]
+    table = _arrow_table(frame, spec)
+    del frame
+    if conn.autocommit:  # the temporary table lives until commit: give it one transaction
+        with conn.transaction():
+            return _load(conn, spec, table, received, create)
+    return _load(conn, spec, table, received, create)
+
+
+def _load(
+    conn: psycopg.Connection, spec: TableSpec, table: pa.Table, received: int, create: bool
+) -> LoadResult:
+    # The caller's transaction is (implicitly) open from here on, so the blocks below are savepoints
+    # and commit nothing on their own.
     if create:
         ensure_table(conn, spec)
+    empty = _is_empty(conn, spec)
+    if received == 0:
+        return LoadResult(spec.qualified, 0, 0, 0)
+    if empty:
+        try:
+            with conn.transaction():
+                _copy_csv(conn, spec.ident, table)
+            return LoadResult(spec.qualified, received, table.num_rows, 0)
+        except psycopg.errors.UniqueViolation:
+            # Keys equal in PostgreSQL but not in pandas (1 and 1.0, a date and its text…) or a
+            # concurrent first load: the general path below handles both.
+            pass
+    inserted, changed = _merge(conn, spec, table)
+    return LoadResult(spec.qualified, received, inserted, changed)
+
+
+def _merge(conn: psycopg.Connection, spec: TableSpec, table: pa.Table) -> tuple[int, int]:
     columns = list(spec.columns)
     col_ids = sql.SQL(", ").join(map(sql.Identifier, columns))
     key_ids = sql.SQL(", ").join(map(sql.Identifier, spec.key))
     tmp = sql.Identifier(f"_load_{spec.schema}_{spec.name}")
     conn.execute(
-        sql.SQL(
-            "CREATE TEMP TABLE IF NOT EXISTS {} (_ord bigserial, LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP"
-        ).format(tmp, spec.ident)
+        sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
+            tmp, spec.ident
+        )
     )
     conn.execute(sql.SQL("TRUNCATE {}").format(tmp))
-    received = 0
-    with conn.cursor() as cur:
-        with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(tmp, col_ids)) as copy:
-            for row in _rows(data, columns):
-                copy.write_row(row)
-                received += 1
+    _copy_csv(conn, tmp, table)
     value_cols = [c for c in columns if c not in spec.key and c not in spec.insert_only]
     if value_cols:
         set_clause = sql.SQL(", ").join(
@@ -210,15 +323,26 @@ def upsert(
         )
     else:
         conflict = sql.SQL("DO NOTHING")
-    query = sql.SQL(
-        "INSERT INTO {target} AS t ({cols}) "
-        "SELECT DISTINCT ON ({keys}) {cols} FROM {tmp} ORDER BY {keys}, _ord DESC "
-        "ON CONFLICT ({keys}) {conflict} RETURNING (xmax = 0)"
-    ).format(target=spec.ident, cols=col_ids, keys=key_ids, tmp=tmp, conflict=conflict)
-    with conn.cursor() as cur:
-        cur.execute(query)
-        flags = [r[0] for r in cur.fetchall()]
-    return LoadResult(spec.qualified, received, sum(flags), len(flags) - sum(flags))
+
+    def merge(source: sql.Composable) -> tuple[int, int]:
+        query = sql.SQL(
+            "WITH applied AS (INSERT INTO {target} AS t ({cols}) {source} "
+            "ON CONFLICT ({keys}) {conflict} RETURNING (xmax = 0) AS inserted) "
+            "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied"
+        ).format(target=spec.ident, cols=col_ids, source=source, keys=key_ids, conflict=conflict)
+        return tuple(conn.execute(query).fetchone())
+
+    try:
+        with conn.transaction():
+            return merge(sql.SQL("SELECT {} FROM {}").format(col_ids, tmp))
+    except psycopg.errors.CardinalityViolation:
+        # Two rows pandas saw as different keys are one key in PostgreSQL: keep the later one (a
+        # freshly truncated table filled by one COPY stores rows in input order, hence ctid).
+        return merge(
+            sql.SQL("SELECT DISTINCT ON ({keys}) {cols} FROM {tmp} ORDER BY {keys}, ctid DESC").format(
+                keys=key_ids, cols=col_ids, tmp=tmp
+            )
+        )
 
 
 # ---- audit ------------------------------------------------------------------------------------
