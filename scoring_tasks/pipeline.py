@@ -150,13 +150,15 @@ def process_batch(
             fact.included_in_score = score.speech_facts_used
             rec = recommend(score.overall, score.confidence, version.thresholds, version.version)
             by_question = {a.question_id: a for a in score.answers}
+            # A typed interview scored in a batch that also holds recordings was never transcribed.
+            transcribed = any(a.recording for a in task.answers)
             record = DoneRecord(
                 **task_ids(task),
                 language=task.language,
                 rubric_version=score.rubric_version,
                 scoring_model_version=score.model_version,
-                transcription_model=transcriber.version,
-                transcription_options=transcriber.options,
+                transcription_model=transcriber.version if transcribed else PROVIDED_TRANSCRIPT,
+                transcription_options=transcriber.options if transcribed else {},
                 embedding_model=score.embedding_model,
                 overall=score.overall,
                 confidence=score.confidence,

