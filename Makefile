@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-unit test-integration lint airflow up down status bench lock clean
+.PHONY: setup demo test test-unit test-integration lint airflow airflow-stop up down status bench lock clean
 
 setup: $(STAMP)
 
@@ -39,10 +39,14 @@ lint: setup
 up down status: setup
 	$(BIN)/talentflow $@
 
-# Airflow's UI on http://localhost:8080 against the embedded runtime (Ctrl-C stops it).
+# Airflow's scheduler, dag-processor, triggerer and UI (http://127.0.0.1:8080, user admin, password in
+# .talentflow/airflow/simple_auth_manager_passwords.json.generated) on the embedded runtime.
+# Ctrl-C stops every component and its workers; `make airflow-stop` after AIRFLOW_ARGS=--detach.
 airflow: setup
-	$(BIN)/talentflow up
-	eval "$$($(BIN)/talentflow airflow-env --shell)" && $(BIN)/airflow standalone
+	$(BIN)/talentflow airflow start $(AIRFLOW_ARGS)
+
+airflow-stop: setup
+	$(BIN)/talentflow airflow stop
 
 bench: setup
 	for b in bench_world bench_resumes bench_resume_pipeline bench_scoring bench_attrition; do $(BIN)/python -m bench.$$b || exit 1; done

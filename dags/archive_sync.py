@@ -5,6 +5,7 @@ from __future__ import annotations
 from airflow.sdk import Param, dag, get_current_context, task
 
 from talentflow.core import assets
+from talentflow.core.asset_events import announce
 from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
 from talentflow.hris import ats_exports as ats
 from talentflow.hris import load as hris
@@ -34,18 +35,19 @@ from talentflow.hris import sync
   personal data to `restricted.*`, rejected rows with their reason to `audit.ingest_errors`,
   Great Expectations results to `audit.data_quality_results`; moves loaded exports to `archive/`.
 - **Mapping**: the `hris_mapping` param (default `TALENTFLOW_HRIS_MAPPING`) names the HRIS mapping file.
-- **Emits** the Assets of every raw table it writes; `warehouse_build` is scheduled on them.
+- **Emits** the Assets of every raw table it writes (`announce_*`, skipped when no export loaded, so
+  an empty run starts no build); `warehouse_build` is scheduled on them.
 - **Re-run** safely: loads are upserts keyed on natural keys; an export moves to `archive/` only after
   it loaded, so a failed run leaves it in `incoming/` for the retry and a second run changes nothing.
 """,
 )
 def archive_sync():
-    @task(outlets=assets.ATS)
+    @task
     def sync_ats() -> list[dict]:
         run_id = get_current_context()["run_id"]
         return sync.sync_exports("ats", lambda folder: ats.load_export(folder, run_id=run_id).to_dict())
 
-    @task(outlets=assets.HRIS)
+    @task
     def sync_hris() -> list[dict]:
         context = get_current_context()
         mapping = context["params"]["hris_mapping"] or hris.configured_mapping()
@@ -58,7 +60,19 @@ def archive_sync():
         ats.ensure_tables()
         hris.ensure_tables()
 
-    ensure_tables() >> [sync_ats(), sync_hris()]
+    # Assets only when an export loaded: an empty run emits none and starts no warehouse build.
+    @task(outlets=assets.ATS)
+    def announce_ats(loaded: list[dict]) -> int:
+        return announce(len(loaded), "ATS exports")
+
+    @task(outlets=assets.HRIS)
+    def announce_hris(loaded: list[dict]) -> int:
+        return announce(len(loaded), "HRIS exports")
+
+    ats_loaded, hris_loaded = sync_ats(), sync_hris()
+    ensure_tables() >> [ats_loaded, hris_loaded]
+    announce_ats(ats_loaded)
+    announce_hris(hris_loaded)
 
 
 archive_sync()

@@ -8,6 +8,7 @@ from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 
 from talentflow.core import assets
+from talentflow.core.asset_events import announce
 from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
 from talentflow.retraining import pipeline
 
@@ -75,7 +76,7 @@ Learns from later performance which interview competencies predict success, per 
 """,
 )
 def feedback_retraining():
-    @task(outlets=[assets.INTERVIEW_VALIDITY])
+    @task
     def analyse_validity() -> dict:
         return pipeline.analyse_validity(get_current_context()["run_id"])
 
@@ -117,7 +118,13 @@ def feedback_retraining():
             raise AirflowSkipException("no backfill_version given")
         return pipeline.run_backfill(version, ctx["run_id"])
 
-    promote(wait_for_approval(guard_candidate(propose_candidate(analyse_validity()))))
+    @task(outlets=[assets.INTERVIEW_VALIDITY])
+    def announce_validity(validity: dict) -> int:
+        return announce(validity["rows"], "validity rows")
+
+    validity = analyse_validity()
+    announce_validity(validity)
+    promote(wait_for_approval(guard_candidate(propose_candidate(validity))))
     backfill()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from airflow.sdk import Param, dag, get_current_context, task
 
 from talentflow.core import assets
+from talentflow.core.asset_events import announce
 from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
 from talentflow.interviews import scoring
 
@@ -42,7 +43,8 @@ from talentflow.interviews import scoring
   `failed/<task_id>.json` (reason); `raw.interview_results`, `raw.interview_competency_scores`,
   `raw.interview_answers`; every recommendation (advance / human review / talent pool — never a
   rejection) with its model version in `audit.recommendations`; no consent → human review.
-- **Validates** the loaded results with Great Expectations; **emits** the `raw.interview_results` Asset.
+- **Validates** the loaded results with Great Expectations; **emits** the `raw.interview_results` Asset
+  (`announce_results`) only when a task finished.
 - **Re-run** safely: results are upserts keyed by task; a task leaves `processing/` only after its
   rows are in the warehouse.
 """,
@@ -61,16 +63,22 @@ def interview_scoring():
         )
         return scoring.batches(claimed.claimed, params["batch_size"])
 
-    @task(queue="transcription", pool="default_pool", max_active_tis_per_dag=2)
+    # Speech-to-text is the heavy step: its own Celery queue (workers with the models, GPUs) and
+    # its own pool (slots: TALENTFLOW_TRANSCRIPTION_POOL_SLOTS; `talentflow up` creates it).
+    @task(queue="transcription", pool="transcription", max_active_tis_per_dag=2)
     def score(batch: list[str]) -> dict:
         return scoring.score_batch(batch, get_current_context()["run_id"])
 
-    @task(outlets=[assets.INTERVIEW_RESULTS])
+    @task
     def validate(counts: list[dict]) -> dict:
         totals = {k: sum(c.get(k, 0) for c in counts) for k in ("done", "failed", "human_review")}
         return {**totals, "quality": scoring.validate_results(get_current_context()["run_id"])}
 
-    validate(score.expand(batch=claim()))
+    @task(outlets=[assets.INTERVIEW_RESULTS])
+    def announce_results(summary: dict) -> int:
+        return announce(summary["done"] + summary["failed"] + summary["human_review"], "interview results")
+
+    announce_results(validate(score.expand(batch=claim())))
 
 
 interview_scoring()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from airflow.sdk import Param, dag, get_current_context, task
 
 from talentflow.core import assets
+from talentflow.core.asset_events import announce
 from talentflow.core.dag_defaults import DEFAULT_ARGS, START_DATE
 from talentflow.resumes import ingestion as resumes
 
@@ -34,7 +35,7 @@ from talentflow.resumes import ingestion as resumes
   details to `restricted.resume_contacts`; GX results to `audit.data_quality_results`.
 - **Moves** processed files to `archive/resumes/`; unreadable or invalid ones to `quarantine/resumes/`
   beside a `<name>.error.json`, with a row in `audit.ingest_errors`. Nothing is lost.
-- **Emits** the `raw.resume_submissions` Asset.
+- **Emits** the `raw.resume_submissions` Asset (`announce_submissions`) only when resumes loaded.
 - **Re-run** safely: keys are content hashes and loads are upserts; files leave `incoming/` only
   after their rows are committed.
 """,
@@ -51,7 +52,7 @@ def resume_ingestion():
         context = get_current_context()
         return resumes.process_batch(batch, context["run_id"], max_bytes=context["params"]["max_bytes"])
 
-    @task(outlets=[assets.RESUME_SUBMISSIONS])
+    @task
     def summarize(counts: list[dict]) -> dict:
         totals = {
             k: sum(c[k] for c in counts)
@@ -59,7 +60,11 @@ def resume_ingestion():
         }
         return {**totals, "matches_valid": resumes.validate_matches(get_current_context()["run_id"])}
 
-    summarize(ingest.expand(batch=list_batches()))
+    @task(outlets=[assets.RESUME_SUBMISSIONS])
+    def announce_submissions(summary: dict) -> int:
+        return announce(summary["loaded"] + summary["duplicates_linked"], "resumes")
+
+    announce_submissions(summarize(ingest.expand(batch=list_batches())))
 
 
 resume_ingestion()

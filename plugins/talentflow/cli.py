@@ -57,6 +57,85 @@ def airflow_env(
         emit(values, json_out, "\n".join(f"{k}={v}" for k, v in values.items()))
 
 
+airflow_app = typer.Typer(
+    help="Run Airflow (scheduler, dag-processor, api-server, triggerer) on this runtime; `stop` ends it all.",
+    no_args_is_help=True,
+)
+app.add_typer(airflow_app, name="airflow")
+
+
+@airflow_app.command("start")
+def airflow_start(
+    detach: bool = typer.Option(False, "--detach", help="Return once the UI answers; stop with `stop`."),
+    json_out: bool = JsonOption,
+) -> None:
+    """Start the embedded runtime and Airflow's components; in the foreground, Ctrl-C stops them all."""
+    import signal
+    import time
+
+    from talentflow.core import airflow_services as services
+    from talentflow.core import runtime
+
+    run_guarded(runtime.up)
+    services.start()
+    try:
+        run_guarded(services.wait_until_ready)
+    except SystemExit:
+        services.stop()
+        raise
+    state = services.status()
+    emit(state, json_out, _airflow_banner(state))
+    if detach:
+        return
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        while not stopping:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    typer.echo("stopping Airflow ...", err=True)
+    services.stop()
+
+
+@airflow_app.command("stop")
+def airflow_stop(json_out: bool = JsonOption) -> None:
+    """Stop every Airflow component `start` began, with the executor's worker processes."""
+    from talentflow.core import airflow_services as services
+
+    stopped = run_guarded(services.stop)
+    left = services.leftover_processes()
+    emit(
+        {"stopped": stopped, "left_running": left},
+        json_out,
+        f"stopped {stopped}; left running: {left or 'none'}",
+    )
+    if left:
+        raise typer.Exit(1)
+
+
+@airflow_app.command("status")
+def airflow_status(json_out: bool = JsonOption) -> None:
+    """Which components run (pids), the UI URL, the login and where the logs are."""
+    from talentflow.core import airflow_services as services
+
+    state = run_guarded(services.status)
+    emit(state, json_out, _airflow_banner(state))
+
+
+def _airflow_banner(state: dict) -> str:
+    running = ", ".join(f"{name} ({pid or 'stopped'})" for name, pid in state["components"].items())
+    return "\n".join(
+        [
+            f"Airflow UI    {state['url']}",
+            f"login         user {state['user']}; its generated password is in {state['password_file']}",
+            f"components    {running}",
+            f"logs          {state['logs']}",
+            "stop          Ctrl-C, or `talentflow airflow stop` when started with --detach",
+        ]
+    )
+
+
 @app.command()
 def config(json_out: bool = JsonOption) -> None:
     """Show every TALENTFLOW_* setting with its current value (platform, attrition, retraining)."""
@@ -81,19 +160,25 @@ def _register_subcommands() -> None:
     from talentflow_demo.cli import register as register_demo
 
     from talentflow.attrition.cli import app as attrition_app
+    from talentflow.fairness.cli import app as audit_app
     from talentflow.hris.cli import app as hris_app
     from talentflow.interviews.cli import app as interview_app
+    from talentflow.people.cli import app as people_app
     from talentflow.resumes.cli import app as resume_app
     from talentflow.retention.cli import app as retention_app
     from talentflow.retraining.cli import app as scoring_app
+    from talentflow.service.cli import register as register_service
 
     register_demo(app)
+    register_service(app)
     app.add_typer(resume_app, name="resume", help="Parse resumes.")
     app.add_typer(hris_app, name="hris", help="Load HRIS exports through mapping files.")
     app.add_typer(interview_app, name="interview", help="Transcribe and score interviews.")
     app.add_typer(scoring_app, name="scoring", help="Scoring-model versions: approve, roll back, backfill.")
     app.add_typer(attrition_app, name="attrition", help="Attrition risk: evaluate a model on an HRIS export.")
     app.add_typer(retention_app, name="retention", help="Retention: purge recordings and quarantined files.")
+    app.add_typer(people_app, name="people", help="People's rights: export, erase, withdraw consent.")
+    app.add_typer(audit_app, name="audit", help="Public audits: the bias audit (LL144) and the AI-system log.")
 
 
 _register_subcommands()

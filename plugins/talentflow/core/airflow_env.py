@@ -44,8 +44,9 @@ def airflow_environment(settings: Settings | None = None) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": settings.airflow_db_url,
-        # Local development: every user of the standalone UI is an admin (never in production).
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+        **machine_sizing(settings),
+        **api_server(settings),
+        **telemetry_switches(settings.telemetry),
         f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}": _warehouse_connection(settings),
         "AIRFLOW_VAR_TALENTFLOW_CONFIG": json.dumps(
             {
@@ -65,8 +66,79 @@ def airflow_environment(settings: Settings | None = None) -> dict[str, str]:
                 "extra": {"endpoint_url": f"{scheme}://{settings.s3_endpoint}"},
             }
         )
-    # Keep what the operator set explicitly (e.g. an external metadata DB or AIRFLOW_HOME).
-    return {k: os.environ.get(k, v) if k.startswith("AIRFLOW__DATABASE") else v for k, v in env.items()}
+    # Keep what the operator set explicitly (an external metadata DB, another executor, more slots).
+    return {k: os.environ.get(k, v) if k.startswith(OPERATOR_KEYS) else v for k, v in env.items()}
+
+
+# Settings an operator may set as AIRFLOW__* variables themselves; ours are only defaults for them.
+OPERATOR_KEYS = (
+    "AIRFLOW__DATABASE",
+    "AIRFLOW__CORE__EXECUTOR",
+    "AIRFLOW__CORE__PARALLELISM",
+    "AIRFLOW__CELERY",
+    "AIRFLOW__API__",
+)
+
+
+def machine_sizing(settings: Settings) -> dict[str, str]:
+    """Worker and slot counts for this machine: LocalExecutor starts ``parallelism`` processes up
+    front (32 by default), far too many for a 2-core laptop or CI runner."""
+    cpus = os.cpu_count() or 2
+    slots = settings.airflow_parallelism or min(8, max(2, cpus * 2))
+    return {
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__PARALLELISM": str(slots),
+        "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(slots),
+        "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": str(max(1, cpus // 2)),
+        "AIRFLOW__API__WORKERS": "1",
+        # A busy small machine answers the execution API slowly at start-up: wait instead of failing
+        # the first tasks (Airflow's 5 s default made them pass only on retry).
+        "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "30.0",
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(max(1, cpus)),
+        # warehouse_build renders the dbt project (dbt ls) when parsed: on a busy 2-core machine that
+        # takes longer than Airflow's 30 s import limit.
+        "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "180",
+        "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "240",
+    }
+
+
+def api_server(settings: Settings) -> dict[str, str]:
+    """Where the UI/API listens (127.0.0.1 unless configured) and where task workers reach it.
+
+    Login: Airflow's simple auth manager with the user ``admin``; its generated password is in
+    ``password_file(settings)`` (never every-user-is-admin)."""
+    reach = "127.0.0.1" if settings.airflow_host in ("0.0.0.0", "::") else settings.airflow_host
+    return {
+        "AIRFLOW__API__HOST": settings.airflow_host,
+        "AIRFLOW__API__PORT": str(settings.airflow_port),
+        "AIRFLOW__API__BASE_URL": f"http://{reach}:{settings.airflow_port}",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(password_file(settings)),
+    }
+
+
+def password_file(settings: Settings | None = None) -> Path:
+    """The file in which Airflow's simple auth manager writes the generated password of ``admin``."""
+    return (settings or get_settings()).airflow_home / "simple_auth_manager_passwords.json.generated"
+
+
+def telemetry_switches(enabled: bool) -> dict[str, str]:
+    """Every usage-telemetry switch we know of, off unless TALENTFLOW_TELEMETRY=true.
+
+    astronomer-cosmos pings an outside host from every dbt task; dbt sends anonymous usage stats;
+    Great Expectations and Scarf-instrumented packages report usage; Airflow 2.10 had its own usage
+    data collection (Airflow 3.3 has none, the switch is kept for older images in infra/)."""
+    on = "True" if enabled else "False"
+    env = {
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": on,
+        "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": on,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": on,
+        "GX_ANALYTICS_ENABLED": on.lower(),
+        "HF_HUB_DISABLE_TELEMETRY": "0" if enabled else "1",
+    }
+    if not enabled:
+        env |= {"DO_NOT_TRACK": "1", "SCARF_NO_ANALYTICS": "true", "SCARF_ANALYTICS": "false"}
+    return env
 
 
 def configure_process(settings: Settings | None = None) -> dict[str, str]:

@@ -97,6 +97,24 @@ class Settings(BaseSettings):
         default="",
         description="Extra skills-taxonomy YAML files (os.pathsep-separated) on top of the bundled one.",
     )
+    # ---- running Airflow (talentflow airflow, the scheduler tests) ----
+    telemetry: bool = Field(
+        default=False,
+        description="Allow usage telemetry (Cosmos, Airflow usage data, dbt anonymous stats, GX). Off: "
+        "nothing leaves the machine unless an operator turns this on.",
+    )
+    transcription_pool_slots: int = Field(
+        default=1, ge=1, description="Slots of the Airflow pool `transcription` (parallel ASR batches)."
+    )
+    airflow_host: str = Field(
+        default="127.0.0.1", description="Address the Airflow UI/API binds to (0.0.0.0 only behind auth)."
+    )
+    airflow_port: int = Field(default=8080, description="Port of the Airflow UI/API server.")
+    airflow_parallelism: int = Field(
+        default=0,
+        ge=0,
+        description="Task slots of the local executor (0: twice the CPU count, from 2 to 8).",
+    )
 
     # ---- derived values -------------------------------------------------------------------------
     @cached_property

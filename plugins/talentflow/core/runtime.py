@@ -234,6 +234,25 @@ def migrate_airflow(settings: Settings) -> None:
         raise UserError(f"`airflow db migrate` failed: {lines[-1] if lines else 'no output'}")
 
 
+# Airflow pools the DAGs use: name -> (the setting that sizes it, what it is for).
+AIRFLOW_POOLS = {
+    "transcription": (
+        "transcription_pool_slots",
+        "Interview scoring batches (speech-to-text + rubric scoring); TALENTFLOW_TRANSCRIPTION_POOL_SLOTS",
+    ),
+}
+
+
+def ensure_airflow_pools(settings: Settings) -> None:
+    """Create or resize the pools the DAGs name (``interview_scoring.score`` runs in ``transcription``)."""
+    from talentflow.core.airflow_env import airflow_environment
+    from talentflow.core.airflow_services import ensure_pool
+
+    env = {**os.environ, **airflow_environment(settings)}
+    for name, (setting, description) in AIRFLOW_POOLS.items():
+        ensure_pool(name, getattr(settings, setting), description, env)
+
+
 # ---- the whole runtime ------------------------------------------------------------------------
 
 
@@ -262,6 +281,7 @@ def up(settings: Settings | None = None, migrate: bool = True) -> dict:
         (settings.airflow_home / "logs").mkdir(parents=True, exist_ok=True)
         if migrate:
             migrate_airflow(settings)
+            ensure_airflow_pools(settings)
         storage.get_store(settings).ensure_ready()
     finally:
         lock.release()
