@@ -168,8 +168,10 @@ def _register_subcommands() -> None:
     from talentflow.retention.cli import app as retention_app
     from talentflow.retraining.cli import app as scoring_app
     from talentflow.service.cli import register as register_service
+    from talentflow.service.cli import register as register_service
 
     register_demo(app)
+    register_service(app)
     register_service(app)
     app.add_typer(resume_app, name="resume", help="Parse resumes.")
     app.add_typer(hris_app, name="hris", help="Load HRIS exports through mapping files.")

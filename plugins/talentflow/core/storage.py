@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -99,6 +99,11 @@ class ObjectStore(ABC):
 
     @abstractmethod
     def url_for(self, key: str) -> str: ...
+
+    def presign_put(self, key: str, expires: timedelta) -> str | None:
+        """A URL anyone holding it may PUT the object to until ``expires`` from now; None when the
+        backend cannot sign one (the local directory: the API service takes such uploads itself)."""
+        return None
 
     # ---- conveniences built on the primitives --------------------------------------------------
     def get(self, key: str) -> bytes:
@@ -381,6 +386,9 @@ class S3ObjectStore(ObjectStore):
 
     def url_for(self, key: str) -> str:
         return f"s3://{self.bucket}/{validate_key(key)}"
+
+    def presign_put(self, key: str, expires: timedelta) -> str | None:
+        return self._call(self.client.presigned_put_object, self.bucket, validate_key(key), expires=expires)
 
 
 def get_store(settings: Settings | None = None) -> ObjectStore:

@@ -1,7 +1,7 @@
 """The one registry of warehouse tables that Python code writes.
 
 Each module here declares one domain's tables (``resumes``, ``interviews``, ``ats``, ``hris``,
-``attrition``, ``retraining``, ``platform``); :func:`all_specs` lists every one of them, and
+``attrition``, ``retraining``, ``platform``, ``service``); :func:`all_specs` lists every one of them, and
 ``talentflow up`` creates them all up front so that dbt's sources exist before the first load.
 dbt's own relations (staging, intermediate, marts) are declared in ``dbt_project/``.
 """
@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from talentflow.core import warehouse
 from talentflow.core.config import Settings
-from talentflow.core.tables import ats, attrition, hris, interviews, platform, resumes, retraining
+from talentflow.core.tables import (
+    ats,
+    attrition,
+    hris,
+    interviews,
+    platform,
+    resumes,
+    retraining,
+    service,
+)
 
-DOMAINS = (resumes, interviews, ats, attrition, retraining, platform)
+DOMAINS = (resumes, interviews, ats, attrition, retraining, platform, service)
 
 
 def all_specs() -> list[warehouse.TableSpec]:

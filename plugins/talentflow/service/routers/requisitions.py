@@ -1,0 +1,137 @@
+"""Requisitions with their competency profile, written to ``raw.ats_requisitions`` (the ATS loader's
+table) so resume matching and interview generation treat them like any ATS export."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from talentflow.core import warehouse
+from talentflow.core.tables.ats import REQUISITIONS as ATS_REQUISITIONS
+from talentflow.service import ids
+from talentflow.service.auth import Principal
+from talentflow.service.deps import idempotent, page_query, require, state, with_etag
+from talentflow.service.problems import Problem
+
+router = APIRouter(prefix="/v1/requisitions", tags=["requisitions"])
+
+
+class RequisitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: str = Field(min_length=1, max_length=128, description="The HR system's own requisition id.")
+    title: str = Field(min_length=1)
+    department: str | None = None
+    department_code: str | None = None
+    job_family: str | None = None
+    level: str | None = None
+    description: str | None = None
+    required_skills: list[str] = Field(default_factory=list)
+    min_experience_years: float | None = Field(default=None, ge=0)
+    degree: str | None = None
+    salary_min: float | None = None
+    salary_max: float | None = None
+    currency: str | None = None
+    competency_profile: dict[str, float] = Field(
+        default_factory=dict, description="competency -> importance, e.g. {'communication': 2, 'teamwork': 1}"
+    )
+    rubric_id: str | None = None
+    opened_at: date | None = None
+    status: str = Field(default="open", pattern="^(open|closed|on_hold)$")
+    location: str | None = None
+
+
+def _row(req_id: str, body: RequisitionIn) -> dict:
+    row = body.model_dump(exclude={"external_id"})
+    row["requisition_id"] = req_id
+    row["opened_at"] = row["opened_at"] or date.today()
+    return row
+
+
+def _save(conn, principal: Principal, body: RequisitionIn) -> dict:
+    req_id = ids.derived("req", principal.client_id, body.external_id)
+    warehouse.upsert(conn, ATS_REQUISITIONS, [_row(req_id, body)], create=False)
+    conn.execute(
+        "INSERT INTO raw.api_requisitions (requisition_id, client_id, external_id, created_at, updated_at)"
+        " VALUES (%s, %s, %s, now(), now()) ON CONFLICT (requisition_id) DO UPDATE SET updated_at = now()",
+        (req_id, principal.client_id, body.external_id),
+    )
+    return _read(conn, principal, req_id)
+
+
+def _read(conn, principal: Principal, req_id: str) -> dict:
+    rows = warehouse.fetch_all(
+        conn,
+        "SELECT r.*, a.external_id, a.updated_at FROM raw.api_requisitions a"
+        " JOIN raw.ats_requisitions r USING (requisition_id) WHERE a.requisition_id = %s AND a.client_id = %s",
+        (req_id, principal.client_id),
+    )
+    if not rows:
+        raise Problem(404, f"no requisition {req_id!r} for this client", kind="not-found")
+    row = rows[0]
+    row.pop("_loaded_at", None)
+    return row
+
+
+def owned(conn, principal: Principal, req_id: str) -> dict:
+    return _read(conn, principal, req_id)
+
+
+@router.post("", status_code=201, summary="Create (or re-push) a requisition")
+def create_requisition(
+    request: Request, body: RequisitionIn, principal: Principal = Depends(require("requisitions:write"))
+):
+    return idempotent(request, principal, body, lambda conn: _save(conn, principal, body))
+
+
+@router.put("/{requisition_id}", summary="Update a requisition")
+def update_requisition(
+    request: Request,
+    requisition_id: str,
+    body: RequisitionIn,
+    principal: Principal = Depends(require("requisitions:write")),
+):
+    def write(conn):
+        _read(conn, principal, requisition_id)
+        if ids.derived("req", principal.client_id, body.external_id) != requisition_id:
+            raise Problem(422, "external_id does not match this requisition", kind="validation-error")
+        return _save(conn, principal, body)
+
+    return idempotent(request, principal, body, write, status_code=200)
+
+
+@router.get("/{requisition_id}", summary="One requisition")
+def get_requisition(
+    request: Request, requisition_id: str, principal: Principal = Depends(require("requisitions:read"))
+):
+    with state(request).connect() as conn:
+        return with_etag(request, _read(conn, principal, requisition_id))
+
+
+@router.get("", summary="Requisitions, oldest change first (cursor pagination)")
+def list_requisitions(
+    request: Request,
+    principal: Principal = Depends(require("requisitions:read")),
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
+    with state(request).connect() as conn:
+        rows, nxt = page_query(
+            conn,
+            "(SELECT r.*, a.external_id, a.client_id, a.updated_at FROM raw.api_requisitions a"
+            " JOIN raw.ats_requisitions r USING (requisition_id)) q",
+            "requisition_id",
+            ["client_id = %s"],
+            [principal.client_id],
+            cursor=cursor,
+            updated_since=updated_since,
+            limit=limit,
+        )
+    for r in rows:
+        r.pop("_loaded_at", None)
+        r.pop("client_id", None)
+    return with_etag(request, {"data": rows, "next_cursor": nxt})
