@@ -23,7 +23,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from talentflow.resumes.fields import degree_level
+from talentflow.resumes.education import degree_level
 from talentflow.resumes.normalize import fold
 from talentflow.resumes.taxonomy import Taxonomy, load_taxonomy
 

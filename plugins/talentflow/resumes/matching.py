@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from talentflow.resumes.fields import degree_level
+from talentflow.resumes.education import degree_level
 from talentflow.resumes.model import Match, ParsedResume, Reason
 from talentflow.resumes.normalize import fold
 from talentflow.resumes.taxonomy import Taxonomy, load_taxonomy

@@ -11,8 +11,9 @@ from typing import Any
 
 from talentflow.resumes.ats import structured_fields
 from talentflow.resumes.dates import total_years
+from talentflow.resumes.education import degree_level
 from talentflow.resumes.extract import DEFAULT_MAX_BYTES, UnreadableResume, extract_document, read_source
-from talentflow.resumes.fields import Fields, degree_level, extract_fields
+from talentflow.resumes.fields import Fields, extract_fields
 from talentflow.resumes.language import detect_language
 from talentflow.resumes.model import Education, Experience, ParsedResume
 from talentflow.resumes.normalize import normalize_text, text_sha256

@@ -8,10 +8,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from talentflow.resumes.dates import as_of_month, month_index
-from talentflow.resumes.fields import OUTCOME_RE
 from talentflow.resumes.model import Experience, FocusPoint, ParsedResume, PrescreenNote
 from talentflow.resumes.normalize import fold
 
@@ -19,6 +19,12 @@ GAP_MONTHS = 6
 """A break longer than this between jobs is worth a question."""
 MIN_ITEMS_FOR_OUTCOMES = 4
 OUTCOME_SHARE = 0.3
+# A bullet that states an outcome: a number, a currency or a verb of change ("reduced", "grew").
+OUTCOME_RE = re.compile(
+    r"\d|%|\$|€|£|\b(?:increas|reduc|improv|sav|grew|grow|cut|boost|achiev|result|deliver(?:ed)? .* ahead|"
+    r"won|award|doubl|tripl|decreas|lower|raise|generat|accelerat|shorten|eliminat)",
+    re.I,
+)
 
 # Checked in order: the first family whose words appear in a title wins ("Data Engineer" is data).
 JOB_FAMILIES: list[tuple[str, tuple[str, ...]]] = [

@@ -1,4 +1,5 @@
-"""Word lists for the fictional world: names, employers, schools, skills, titles.
+"""Word lists for the fictional world: names, employers, schools, skills, titles, read once from
+``talentflow_demo/world/data/lexicon.yaml`` (lists become tuples, so nothing can change them).
 
 Every string is Latin-1 so PDFs can use the built-in fonts (small, fast, byte-stable files).
 Organisations and schools are invented; phone numbers use the 555-01xx fictional range.
@@ -6,513 +7,59 @@ Organisations and schools are invented; phone numbers use the 555-01xx fictional
 
 from __future__ import annotations
 
-FIRST_NAMES_FEMALE = (
-    "Emma",
-    "Olivia",
-    "Ava",
-    "Sophia",
-    "Mia",
-    "Amelia",
-    "Harper",
-    "Evelyn",
-    "Abigail",
-    "Emily",
-    "Chloe",
-    "Grace",
-    "Zoë",
-    "Renée",
-    "Ines",
-    "Lucía",
-    "Priya",
-    "Ananya",
-    "Mei",
-    "Yuki",
-    "Fatima",
-    "Aisha",
-    "Amara",
-    "Chiamaka",
-    "Sofia",
-    "Elena",
-    "Hannah",
-    "Laura",
-    "Nadia",
-    "Leila",
-    "Carmen",
-    "Isabel",
-    "Maya",
-    "Keisha",
-    "Tanya",
-    "Ingrid",
-    "Astrid",
-    "Seo-yeon",
-    "Linh",
-    "Aaliyah",
-)
-FIRST_NAMES_MALE = (
-    "Liam",
-    "Noah",
-    "Oliver",
-    "Elijah",
-    "James",
-    "William",
-    "Benjamin",
-    "Lucas",
-    "Henry",
-    "Alexander",
-    "Daniel",
-    "Matthew",
-    "José",
-    "André",
-    "Björn",
-    "Rahul",
-    "Arjun",
-    "Wei",
-    "Hiroshi",
-    "Omar",
-    "Ahmed",
-    "Kwame",
-    "Chinedu",
-    "Mateo",
-    "Diego",
-    "Luca",
-    "Jonas",
-    "Samuel",
-    "David",
-    "Ethan",
-    "Marcus",
-    "Jamal",
-    "Tomás",
-    "Pavel",
-    "Nikolai",
-    "Minh",
-    "Kenji",
-    "Rafael",
-    "Joaquín",
-    "Malik",
-)
-FIRST_NAMES_NEUTRAL = (
-    "Alex",
-    "Jordan",
-    "Taylor",
-    "Casey",
-    "Riley",
-    "Morgan",
-    "Sam",
-    "Jamie",
-    "Avery",
-    "Quinn",
-)
-LAST_NAMES = (
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Jones",
-    "Garcia",
-    "Miller",
-    "Davis",
-    "Rodriguez",
-    "Martinez",
-    "Hernández",
-    "Lopez",
-    "Gonzalez",
-    "Wilson",
-    "Anderson",
-    "Thomas",
-    "Taylor",
-    "Moore",
-    "Jackson",
-    "Martin",
-    "Lee",
-    "Pérez",
-    "Thompson",
-    "White",
-    "Harris",
-    "Sanchez",
-    "Clark",
-    "Ramirez",
-    "Lewis",
-    "Robinson",
-    "Walker",
-    "Young",
-    "Allen",
-    "King",
-    "Wright",
-    "Scott",
-    "Torres",
-    "Nguyen",
-    "Hill",
-    "Flores",
-    "Green",
-    "Adams",
-    "Nelson",
-    "Baker",
-    "Hall",
-    "Rivera",
-    "Campbell",
-    "Mitchell",
-    "Carter",
-    "Roberts",
-    "Chen",
-    "Wang",
-    "Li",
-    "Zhang",
-    "Liu",
-    "Patel",
-    "Shah",
-    "Kumar",
-    "Singh",
-    "Okafor",
-    "Mensah",
-    "Adeyemi",
-    "Kowalski",
-    "Novak",
-    "Müller",
-    "Schmidt",
-    "Fischer",
-    "Rossi",
-    "Bianchi",
-    "Dubois",
-    "Lefèvre",
-    "Tanaka",
-    "Suzuki",
-    "Kim",
-    "Park",
-    "Ivanova",
-    "Petrov",
-    "O'Brien",
-    "Murphy",
-    "Andersson",
-    "Johansson",
-    "Haddad",
-    "Khan",
-    "Ali",
-    "Costa",
-    "Silva",
-    "Santos",
-    "Yilmaz",
-)
-MIDDLE_INITIALS = "ABCDEFGHJKLMNPRSTW"
+from typing import Any
 
-SEXES = ("female", "male", "non_binary")
-SEX_SHARES = (0.47, 0.51, 0.02)
-ETHNICITIES = ("asian", "black", "hispanic", "white", "two_or_more", "other")
-ETHNICITY_SHARES = (0.22, 0.13, 0.17, 0.40, 0.05, 0.03)
-AGE_BANDS = ("under_30", "30_39", "40_49", "50_plus")
+from talentflow.core.datafiles import packaged_yaml
 
-SOURCES = ("careers_site", "linkedin", "referral", "job_board", "agency", "university_fair")
-SOURCE_SHARES = (0.30, 0.28, 0.14, 0.16, 0.08, 0.04)
 
-CITIES = (
-    "Austin, TX",
-    "Denver, CO",
-    "Seattle, WA",
-    "Chicago, IL",
-    "Boston, MA",
-    "Atlanta, GA",
-    "Raleigh, NC",
-    "Portland, OR",
-    "Toronto, ON",
-    "London, UK",
-    "Manchester, UK",
-    "Remote",
-)
-OFFICES = ("Austin", "Denver", "Chicago", "Remote")
-US_AREA_CODES = ("512", "720", "206", "312", "617", "404", "919", "503")
-PERSONAL_EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example.com")
+def frozen(value: Any) -> Any:
+    """``value`` with every list a tuple, recursively (mappings stay dicts)."""
+    if isinstance(value, list):
+        return tuple(frozen(v) for v in value)
+    if isinstance(value, dict):
+        return {k: frozen(v) for k, v in value.items()}
+    return value
 
-EMPLOYERS = (
-    "Bluefin Analytics",
-    "Cedar & Pine Logistics",
-    "Harborview Systems",
-    "Kestrel Labs",
-    "Meridian Retail Group",
-    "Northwind Traders",
-    "Fabrikam Inc.",
-    "Contoso Ltd.",
-    "Tailspin Toys",
-    "Lumen Freight",
-    "Orchid Health",
-    "Quarry Software",
-    "Redwood Payments",
-    "Silverline Media",
-    "Tidewater Foods",
-    "Vantage Robotics",
-    "Willow Insurance",
-    "Zephyr Energy",
-    "Brightpath Education",
-    "Copperleaf Finance",
-    "Granite Peak Manufacturing",
-    "Atlas Cloudworks",
-    "Beacon Telecom",
-    "Summit Outdoor Co.",
-    "Ironbridge Consulting",
-    "Juniper Biotech",
-    "Oakmont Hotels",
-    "Pinnacle Mobility",
-)
-SCHOOLS = (
-    "Westbrook University",
-    "University of Eastfield",
-    "Lakeshore Institute of Technology",
-    "Northgate State University",
-    "Riverside College",
-    "Carrington University",
-    "Highland Polytechnic",
-    "St. Aldric College",
-    "Pacific Crest University",
-    "Midvale Technical Institute",
-    "University of Southmoor",
-    "Ashford Business School",
-)
-FIELDS_OF_STUDY = {
-    "sales": ("Business Administration", "Marketing", "Communications", "Economics", "Psychology"),
-    "engineering": (
-        "Computer Science",
-        "Software Engineering",
-        "Electrical Engineering",
-        "Mathematics",
-        "Physics",
-    ),
-    "operations": (
-        "Industrial Engineering",
-        "Supply Chain Management",
-        "Business Administration",
-        "Logistics",
-        "Economics",
-    ),
-    "management": (
-        "Business Administration",
-        "Management",
-        "Economics",
-        "Psychology",
-        "Public Administration",
-    ),
-}
-DEGREE_LABELS = {
-    "bachelor": ("Bachelor of Science", "B.Sc.", "BA", "Bachelor of Arts", "B.S."),
-    "master": ("Master of Science", "M.Sc.", "MBA", "M.S.", "Master of Arts"),
-    "phd": ("PhD", "Ph.D.", "Doctor of Philosophy"),
-}
 
-SKILLS = {
-    "sales": (
-        "Salesforce",
-        "HubSpot",
-        "Account Management",
-        "Lead Generation",
-        "Pipeline Management",
-        "B2B Sales",
-        "SaaS Sales",
-        "Cold Calling",
-        "Sales Forecasting",
-        "Contract Negotiation",
-        "Territory Planning",
-        "Customer Retention",
-        "Solution Selling",
-        "CRM",
-    ),
-    "engineering": (
-        "Python",
-        "Java",
-        "Go",
-        "SQL",
-        "Kubernetes",
-        "AWS",
-        "Terraform",
-        "PostgreSQL",
-        "Kafka",
-        "React",
-        "TypeScript",
-        "Docker",
-        "CI/CD",
-        "Microservices",
-        "Distributed Systems",
-        "Linux",
-    ),
-    "operations": (
-        "Lean",
-        "Six Sigma",
-        "SAP",
-        "Supply Chain Management",
-        "Inventory Management",
-        "Excel",
-        "Process Mapping",
-        "Logistics",
-        "Vendor Management",
-        "ERP",
-        "Demand Planning",
-        "Kaizen",
-        "Quality Assurance",
-        "S&OP",
-    ),
-    "management": (
-        "People Management",
-        "Budgeting",
-        "Strategic Planning",
-        "Stakeholder Management",
-        "OKRs",
-        "Hiring",
-        "Coaching",
-        "Change Management",
-        "P&L Ownership",
-        "Agile",
-        "Performance Management",
-        "Organizational Design",
-    ),
-}
-COMMON_SKILLS = (
-    "Microsoft Office",
-    "Project Management",
-    "Jira",
-    "Confluence",
-    "Tableau",
-    "Power BI",
-    "Google Workspace",
-)
-CERTIFICATIONS = {
-    "sales": (
-        "Certified Sales Professional (CSP)",
-        "Salesforce Certified Administrator",
-        "Challenger Sales Training",
-    ),
-    "engineering": (
-        "AWS Certified Solutions Architect",
-        "Certified Kubernetes Administrator (CKA)",
-        "Oracle Certified Professional Java",
-    ),
-    "operations": ("Lean Six Sigma Green Belt", "APICS CPIM", "PMP"),
-    "management": ("PMP", "Certified ScrumMaster", "SHRM-CP"),
-}
-LANGUAGES = (
-    "English",
-    "Spanish",
-    "French",
-    "German",
-    "Mandarin",
-    "Hindi",
-    "Portuguese",
-    "Japanese",
-    "Arabic",
-    "Korean",
-)
-LANGUAGE_LEVELS = ("native", "fluent", "professional", "conversational", "basic")
+_DATA: dict[str, Any] = frozen(packaged_yaml("talentflow_demo.world", "lexicon.yaml"))
 
-# Titles people hold on their resumes (by family and level 1..4).
-RESUME_TITLES = {
-    "sales": (
-        (
-            "Sales Development Representative",
-            "Business Development Representative",
-            "Inside Sales Representative",
-        ),
-        ("Account Executive", "Account Manager", "Sales Executive"),
-        ("Senior Account Executive", "Key Account Manager", "Enterprise Account Executive"),
-        ("Sales Director", "Head of Sales", "Regional Sales Manager"),
-    ),
-    "engineering": (
-        ("Junior Software Engineer", "Software Developer", "Associate Engineer"),
-        ("Software Engineer", "Backend Engineer", "Full Stack Developer"),
-        ("Senior Software Engineer", "Senior Backend Engineer", "Senior Data Engineer"),
-        ("Staff Engineer", "Principal Engineer", "Engineering Lead"),
-    ),
-    "operations": (
-        ("Operations Coordinator", "Logistics Assistant", "Operations Analyst"),
-        ("Operations Specialist", "Supply Chain Analyst", "Process Analyst"),
-        ("Senior Operations Specialist", "Supply Chain Manager", "Operations Manager"),
-        ("Head of Operations", "Director of Operations", "Senior Operations Manager"),
-    ),
-    "management": (
-        ("Team Lead", "Shift Supervisor", "Project Coordinator"),
-        ("Manager", "Project Manager", "Program Manager"),
-        ("Senior Manager", "Senior Program Manager", "Department Manager"),
-        ("Director", "Senior Director", "Vice President"),
-    ),
-}
+FIRST_NAMES_FEMALE: tuple[str, ...] = _DATA["first_names_female"]
+FIRST_NAMES_MALE: tuple[str, ...] = _DATA["first_names_male"]
+FIRST_NAMES_NEUTRAL: tuple[str, ...] = _DATA["first_names_neutral"]
+LAST_NAMES: tuple[str, ...] = _DATA["last_names"]
+MIDDLE_INITIALS: str = _DATA["middle_initials"]
 
-# The company's own job architecture: (job code prefix, title per level, grade midpoints in USD).
-JOB_ARCHITECTURE = {
-    "sales": (
-        "SLS",
-        (
-            "Sales Development Rep",
-            "Account Executive",
-            "Senior Account Executive",
-            "Principal Account Executive",
-        ),
-        (58000, 78000, 104000, 138000),
-    ),
-    "engineering": (
-        "ENG",
-        (
-            "Software Engineer I",
-            "Software Engineer II",
-            "Senior Software Engineer",
-            "Staff Software Engineer",
-        ),
-        (88000, 112000, 145000, 185000),
-    ),
-    "operations": (
-        "OPS",
-        ("Operations Analyst", "Operations Specialist", "Senior Operations Specialist", "Operations Lead"),
-        (52000, 66000, 84000, 108000),
-    ),
-    "management": (
-        "MGT",
-        ("Team Lead", "Manager", "Senior Manager", "Director"),
-        (95000, 122000, 152000, 195000),
-    ),
-}
+SEXES: tuple[str, ...] = _DATA["sexes"]
+SEX_SHARES: tuple[float, ...] = _DATA["sex_shares"]
+ETHNICITIES: tuple[str, ...] = _DATA["ethnicities"]
+ETHNICITY_SHARES: tuple[float, ...] = _DATA["ethnicity_shares"]
+AGE_BANDS: tuple[str, ...] = _DATA["age_bands"]
 
-# Departments: (code, name, primary family, cost centre).
-DEPARTMENTS = (
-    ("SLS-ENT", "Enterprise Sales", "sales", "CC1100"),
-    ("SLS-SMB", "SMB Sales", "sales", "CC1200"),
-    ("ENG-PLT", "Platform Engineering", "engineering", "CC2100"),
-    ("ENG-PRD", "Product Engineering", "engineering", "CC2200"),
-    ("ENG-DAT", "Data Engineering", "engineering", "CC2300"),
-    ("OPS-SCM", "Supply Chain", "operations", "CC3100"),
-    ("OPS-BIZ", "Business Operations", "operations", "CC3200"),
-    ("OPS-SUP", "Support Operations", "operations", "CC3300"),
-    ("MGT-GEN", "General Management", "management", "CC9000"),
-)
+SOURCES: tuple[str, ...] = _DATA["sources"]
+SOURCE_SHARES: tuple[float, ...] = _DATA["source_shares"]
 
-PROJECTS = (
-    "billing migration",
-    "regional rollout",
-    "warehouse consolidation",
-    "pricing change",
-    "CRM upgrade",
-    "product launch",
-    "vendor switch",
-    "reporting overhaul",
-    "data platform move",
-    "onboarding redesign",
-)
+CITIES: tuple[str, ...] = _DATA["cities"]
+OFFICES: tuple[str, ...] = _DATA["offices"]
+US_AREA_CODES: tuple[str, ...] = _DATA["us_area_codes"]
+PERSONAL_EMAIL_DOMAINS: tuple[str, ...] = _DATA["personal_email_domains"]
 
-ACHIEVEMENTS = {
-    "sales": (
-        "Closed {n} new enterprise accounts worth ${k}k in annual revenue",
-        "Grew territory revenue by {pct}% year over year",
-        "Built a pipeline of {n} qualified opportunities per quarter",
-        "Renewed {pct}% of accounts in a book of {n} customers",
-    ),
-    "engineering": (
-        "Cut p95 API latency by {pct}% by redesigning the caching layer",
-        "Migrated {n} services to Kubernetes with zero downtime",
-        "Built a data pipeline processing {n} million events a day",
-        "Reduced cloud costs by ${k}k a year",
-    ),
-    "operations": (
-        "Reduced order lead time by {pct}% across {n} warehouses",
-        "Saved ${k}k a year by renegotiating {n} vendor contracts",
-        "Introduced a weekly S&OP cycle adopted by {n} teams",
-        "Lowered stock-outs by {pct}% with a new replenishment model",
-    ),
-    "management": (
-        "Led a team of {n} people through a reorganisation",
-        "Grew the department from {n} to {n2} people while keeping attrition under {pct}%",
-        "Owned a budget of ${k}k and delivered {pct}% under plan",
-        "Introduced quarterly OKRs across {n} teams",
-    ),
-}
+EMPLOYERS: tuple[str, ...] = _DATA["employers"]
+SCHOOLS: tuple[str, ...] = _DATA["schools"]
+FIELDS_OF_STUDY: dict[str, tuple[str, ...]] = _DATA["fields_of_study"]
+DEGREE_LABELS: dict[str, tuple[str, ...]] = _DATA["degree_labels"]
+
+SKILLS: dict[str, tuple[str, ...]] = _DATA["skills"]
+COMMON_SKILLS: tuple[str, ...] = _DATA["common_skills"]
+CERTIFICATIONS: dict[str, tuple[str, ...]] = _DATA["certifications"]
+LANGUAGES: tuple[str, ...] = _DATA["languages"]
+LANGUAGE_LEVELS: tuple[str, ...] = _DATA["language_levels"]
+
+RESUME_TITLES: dict[str, tuple[tuple[str, ...], ...]] = _DATA["resume_titles"]
+"""Per family, the titles candidates write at each level (1..4)."""
+JOB_ARCHITECTURE: dict[str, tuple[str, tuple[str, ...], tuple[int, ...]]] = _DATA["job_architecture"]
+"""The company's own job architecture: (job code prefix, title per level, grade midpoints in USD)."""
+DEPARTMENTS: tuple[tuple[str, str, str, str], ...] = _DATA["departments"]
+"""Departments: (code, name, primary family, cost centre)."""
+
+PROJECTS: tuple[str, ...] = _DATA["projects"]
+ACHIEVEMENTS: dict[str, tuple[str, ...]] = _DATA["achievements"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from talentflow.resumes.extract import UnreadableResume, extract_document, layout_words, split_text_columns
+from talentflow.resumes.columns import layout_words, split_text_columns
+from talentflow.resumes.extract import UnreadableResume, extract_document
 from talentflow.resumes.normalize import normalize_text
 from talentflow.resumes.parse import parse_batch, parse_resume
 

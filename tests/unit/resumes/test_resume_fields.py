@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from talentflow.resumes.fields import parse_education, parse_experience
+from talentflow.resumes.education import parse_education
+from talentflow.resumes.experience import parse_experience
 from talentflow.resumes.parse import parse_text
 from talentflow.resumes.sections import split_sections
 
