@@ -211,3 +211,18 @@ def test_autocommit_connection_and_bad_value_names_the_column(tf_runtime, conn):
         with pytest.raises(psycopg.errors.InvalidTextRepresentation, match="integer"):
             warehouse.upsert(auto, spec, [{"id": "seven", "v": "bad"}])
         assert auto.execute("SELECT v FROM raw.test_bulk_keys WHERE id = 7").fetchone() == ("auto",)
+
+
+def test_copy_first_falls_back_to_the_merge_when_a_key_exists(conn):
+    spec = TableSpec("raw", "test_bulk_keys", {"id": "integer", "v": "text"}, ["id"])
+    warehouse.upsert(conn, spec, [(1, "a")])
+    new_only = warehouse.upsert(conn, spec, [(2, "b"), (3, "c")], copy_first=True)
+    assert (new_only.inserted, new_only.updated) == (2, 0)
+    mixed = warehouse.upsert(conn, spec, [(3, "c2"), (4, "d"), (1, "a")], copy_first=True)
+    assert (mixed.inserted, mixed.updated, mixed.unchanged) == (1, 1, 1)
+    assert conn.execute("SELECT id, v FROM raw.test_bulk_keys ORDER BY id").fetchall() == [
+        (1, "a"),
+        (2, "b"),
+        (3, "c2"),
+        (4, "d"),
+    ]

@@ -1,8 +1,8 @@
 """The employee archive warehouse (PostgreSQL): schemas, roles, bulk loading and the audit trail.
 
-Loading is Arrow-written CSV and one COPY into a temporary table, followed by one set-wise
-``INSERT … ON CONFLICT (key) DO UPDATE`` that only touches rows whose values changed, so loading the
-same batch twice changes nothing. A first load into an empty table COPYs straight into it.
+Loading is Arrow-written CSV and one COPY into a temporary table, followed by a set-wise UPDATE that
+only touches rows whose values changed and an INSERT of the new keys, so loading the same batch twice
+changes nothing. A first load into an empty table COPYs straight into it.
 """
 
 from __future__ import annotations
@@ -248,7 +248,12 @@ def _is_empty(conn: psycopg.Connection, spec: TableSpec) -> bool:
 
 
 def upsert(
-    conn: psycopg.Connection, spec: TableSpec, data: Iterable | Any, *, create: bool = True
+    conn: psycopg.Connection,
+    spec: TableSpec,
+    data: Iterable | Any,
+    *,
+    create: bool = True,
+    copy_first: bool = False,
 ) -> LoadResult:
     """COPY ``data`` into ``spec``'s table, inserting new keys and updating changed rows only.
 
@@ -258,31 +263,35 @@ def upsert(
 
     Values never pass through Python one by one (except JSON): the frame becomes an Arrow table,
     Arrow writes CSV, one COPY loads it. Into an empty table the COPY goes straight to the target;
-    otherwise into a temporary table, then one set-wise ``INSERT … ON CONFLICT … WHERE … IS DISTINCT
-    FROM`` applies the changes.
+    otherwise into a temporary table, then one set-wise ``UPDATE … FROM`` of the rows whose values
+    are ``IS DISTINCT FROM`` the target's and one ``INSERT`` of the new keys.
+
+    ``copy_first`` tries the straight COPY even into a non-empty table (rolled back to a savepoint
+    and merged if any key exists): for a loader that streams a first load in chunks.
     """
     frame = _frame(data, list(spec.columns))
     received = len(frame)
-    # Last row per key wins, decided here (hash-based, vectorised) so PostgreSQL needs no sort.
-    duplicated = frame.duplicated(subset=list(spec.key), keep="last")
-    if duplicated.any():
-        frame = frame[~duplicated.to_numpy()]
     table = _arrow_table(frame, spec)
     del frame
+    # Last row per key wins, decided here on the typed key values (hash-based, vectorised), so
+    # PostgreSQL needs no sort and the merge below sees each key once.
+    duplicated = table.select(list(spec.key)).to_pandas().duplicated(keep="last").to_numpy()
+    if duplicated.any():
+        table = table.filter(pa.array(~duplicated))
     if conn.autocommit:  # the temporary table lives until commit: give it one transaction
         with conn.transaction():
-            return _load(conn, spec, table, received, create)
-    return _load(conn, spec, table, received, create)
+            return _load(conn, spec, table, received, create, copy_first)
+    return _load(conn, spec, table, received, create, copy_first)
 
 
 def _load(
-    conn: psycopg.Connection, spec: TableSpec, table: pa.Table, received: int, create: bool
+    conn: psycopg.Connection, spec: TableSpec, table: pa.Table, received: int, create: bool, copy_first: bool
 ) -> LoadResult:
     # The caller's transaction is (implicitly) open from here on, so the blocks below are savepoints
     # and commit nothing on their own.
     if create:
         ensure_table(conn, spec)
-    empty = _is_empty(conn, spec)
+    empty = _is_empty(conn, spec) or copy_first
     if received == 0:
         return LoadResult(spec.qualified, 0, 0, 0)
     if empty:
@@ -291,8 +300,8 @@ def _load(
                 _copy_csv(conn, spec.ident, table)
             return LoadResult(spec.qualified, received, table.num_rows, 0)
         except psycopg.errors.UniqueViolation:
-            # Keys equal in PostgreSQL but not in pandas (1 and 1.0, a date and its text…) or a
-            # concurrent first load: the general path below handles both.
+            # A key already there (copy_first), keys equal in PostgreSQL only (a date and its
+            # text…), or a concurrent first load: the general path below handles them all.
             pass
     inserted, changed = _merge(conn, spec, table)
     return LoadResult(spec.qualified, received, inserted, changed)
@@ -301,7 +310,6 @@ def _load(
 def _merge(conn: psycopg.Connection, spec: TableSpec, table: pa.Table) -> tuple[int, int]:
     columns = list(spec.columns)
     col_ids = sql.SQL(", ").join(map(sql.Identifier, columns))
-    key_ids = sql.SQL(", ").join(map(sql.Identifier, spec.key))
     tmp = sql.Identifier(f"_load_{spec.schema}_{spec.name}")
     conn.execute(
         sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
@@ -310,7 +318,55 @@ def _merge(conn: psycopg.Connection, spec: TableSpec, table: pa.Table) -> tuple[
     )
     conn.execute(sql.SQL("TRUNCATE {}").format(tmp))
     _copy_csv(conn, tmp, table)
+    if table.num_rows >= 10_000:  # row estimates for the joins below
+        conn.execute(sql.SQL("ANALYZE {}").format(tmp))
     value_cols = [c for c in columns if c not in spec.key and c not in spec.insert_only]
+    join = sql.SQL(" AND ").join(sql.SQL("t.{0} = s.{0}").format(sql.Identifier(k)) for k in spec.key)
+    target_vals = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in value_cols)
+    try:
+        with conn.transaction():
+            updated = 0
+            if value_cols:
+                # Set-wise and change-detecting: a join touches only the rows whose values differ,
+                # so an unchanged reload writes (and locks) nothing.
+                cur = conn.execute(
+                    sql.SQL(
+                        "UPDATE {target} AS t SET {sets}, {loaded_at} = now() FROM {tmp} AS s "
+                        "WHERE {join} AND ({target_vals}) IS DISTINCT FROM ({new_vals})"
+                    ).format(
+                        target=spec.ident,
+                        sets=sql.SQL(", ").join(
+                            sql.SQL("{0} = s.{0}").format(sql.Identifier(c)) for c in value_cols
+                        ),
+                        loaded_at=sql.Identifier(LOADED_AT),
+                        tmp=tmp,
+                        join=join,
+                        target_vals=target_vals,
+                        new_vals=sql.SQL(", ").join(
+                            sql.SQL("s.{}").format(sql.Identifier(c)) for c in value_cols
+                        ),
+                    )
+                )
+                updated = cur.rowcount
+            cur = conn.execute(
+                sql.SQL(
+                    "INSERT INTO {target} ({cols}) SELECT {cols} FROM {tmp} AS s "
+                    "WHERE NOT EXISTS (SELECT 1 FROM {target} AS t WHERE {join})"
+                ).format(target=spec.ident, cols=col_ids, tmp=tmp, join=join)
+            )
+            return cur.rowcount, updated
+    except psycopg.errors.UniqueViolation:
+        # A concurrent loader inserted one of our new keys meanwhile, or two rows are one key only
+        # in PostgreSQL's eyes: one INSERT … ON CONFLICT settles both (the later row wins; a
+        # freshly truncated table filled by one COPY stores rows in input order, hence ctid).
+        return _merge_on_conflict(conn, spec, tmp, value_cols)
+
+
+def _merge_on_conflict(
+    conn: psycopg.Connection, spec: TableSpec, tmp: sql.Identifier, value_cols: list[str]
+) -> tuple[int, int]:
+    col_ids = sql.SQL(", ").join(map(sql.Identifier, spec.columns))
+    key_ids = sql.SQL(", ").join(map(sql.Identifier, spec.key))
     if value_cols:
         set_clause = sql.SQL(", ").join(
             [sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in value_cols]
@@ -323,26 +379,13 @@ def _merge(conn: psycopg.Connection, spec: TableSpec, table: pa.Table) -> tuple[
         )
     else:
         conflict = sql.SQL("DO NOTHING")
-
-    def merge(source: sql.Composable) -> tuple[int, int]:
-        query = sql.SQL(
-            "WITH applied AS (INSERT INTO {target} AS t ({cols}) {source} "
-            "ON CONFLICT ({keys}) {conflict} RETURNING (xmax = 0) AS inserted) "
-            "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied"
-        ).format(target=spec.ident, cols=col_ids, source=source, keys=key_ids, conflict=conflict)
-        return tuple(conn.execute(query).fetchone())
-
-    try:
-        with conn.transaction():
-            return merge(sql.SQL("SELECT {} FROM {}").format(col_ids, tmp))
-    except psycopg.errors.CardinalityViolation:
-        # Two rows pandas saw as different keys are one key in PostgreSQL: keep the later one (a
-        # freshly truncated table filled by one COPY stores rows in input order, hence ctid).
-        return merge(
-            sql.SQL("SELECT DISTINCT ON ({keys}) {cols} FROM {tmp} ORDER BY {keys}, ctid DESC").format(
-                keys=key_ids, cols=col_ids, tmp=tmp
-            )
-        )
+    query = sql.SQL(
+        "WITH applied AS (INSERT INTO {target} AS t ({cols}) "
+        "SELECT DISTINCT ON ({keys}) {cols} FROM {tmp} ORDER BY {keys}, ctid DESC "
+        "ON CONFLICT ({keys}) {conflict} RETURNING (xmax = 0) AS inserted) "
+        "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied"
+    ).format(target=spec.ident, cols=col_ids, keys=key_ids, tmp=tmp, conflict=conflict)
+    return tuple(conn.execute(query).fetchone())
 
 
 # ---- audit ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ A new HRIS needs a mapping file, not code::
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from datetime import date
@@ -25,6 +26,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
@@ -112,18 +116,15 @@ def load_mapping(path: Path | str) -> Mapping:
 
 
 def read_source(path: Path, em: EntityMapping, chunksize: int | None = None):
-    """DataFrames (all text) of one export file; chunked for large CSVs."""
+    """DataFrames (all text) of one export file; CSVs are streamed in chunks of ``chunksize`` rows.
+
+    CSV goes through Arrow's multithreaded reader, block by block, so memory stays flat whatever the
+    file's size; each chunk's index continues the previous one (row numbers in error reports).
+    """
     fmt = em.file_format(path)
     if fmt == "csv":
-        reader = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            sep=em.delimiter,
-            encoding=em.encoding,
-            chunksize=chunksize,
-        )
-        return reader if chunksize else [reader]
+        chunks = _csv_chunks(path, em, chunksize)
+        return chunks if chunksize else list(chunks)
     text = path.read_text(encoding=em.encoding)
     if fmt == "jsonl":
         records = [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -138,6 +139,58 @@ def read_source(path: Path, em: EntityMapping, chunksize: int | None = None):
     return [frame.astype(object).where(frame.notna(), "").astype(str)]
 
 
+def _csv_chunks(path: Path, em: EntityMapping, chunksize: int | None):
+    utf8 = em.encoding.lower().replace("-", "").replace("_", "") == "utf8"
+    with path.open(newline="", encoding="utf-8-sig" if utf8 else em.encoding) as fh:
+        header = next(csv.reader(fh, delimiter=em.delimiter), None)
+    if not header:
+        yield pd.DataFrame()
+        return
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding=em.encoding, block_size=8 << 20),
+        parse_options=pacsv.ParseOptions(delimiter=em.delimiter, newlines_in_values=True),
+        # Everything as text, and an empty field is the empty string (as the export wrote it):
+        # conversion and NULL rules are the mapping's business.
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False, null_values=[]
+        ),
+    )
+    offset, pending, rows = 0, [], 0
+    limit = chunksize or float("inf")
+
+    def emit(batches):
+        nonlocal offset
+        frame = pa.Table.from_batches(batches).to_pandas()
+        frame.index = pd.RangeIndex(offset, offset + len(frame))
+        offset += len(frame)
+        return frame
+
+    for batch in reader:
+        pending.append(batch)
+        rows += batch.num_rows
+        while rows >= limit:
+            table = pa.Table.from_batches(pending)
+            head, rest = table.slice(0, int(limit)), table.slice(int(limit))
+            yield emit(head.to_batches())
+            pending, rows = rest.to_batches(), rest.num_rows
+    if rows or offset == 0:
+        yield emit(pending) if pending else pd.DataFrame(columns=header, dtype=str)
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    """Text to float64 (NaN where empty or not a number); Arrow's parser when every value is clean."""
+    try:
+        return pd.Series(
+            pc.cast(pa.array(text, type=pa.string(), from_pandas=True), pa.float64()).to_numpy(
+                zero_copy_only=False
+            ),
+            index=text.index,
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.to_numeric(text, errors="coerce").astype(float)
+
+
 def _convert(series: pd.Series, kind: str, fmt: str | None) -> tuple[pd.Series, pd.Series]:
     """(converted values, mask of values that could not be converted)."""
     text = series.astype(str).str.strip()
@@ -149,11 +202,12 @@ def _convert(series: pd.Series, kind: str, fmt: str | None) -> tuple[pd.Series, 
         bad = parsed.isna() & ~empty
         return parsed.dt.date.where(parsed.notna(), None), bad
     if kind in ("number", "int"):
-        parsed = pd.to_numeric(text.where(~empty).str.replace(",", "", regex=False), errors="coerce")
+        parsed = _numbers(text.where(~empty).str.replace(",", "", regex=False))
         bad = parsed.isna() & ~empty
         if kind == "int":
             bad |= parsed.notna() & (parsed % 1 != 0)
-        return parsed.astype(object).where(parsed.notna(), None), bad
+        # float64 with NaN for missing: vectorised all the way to the COPY (isna() reads the same).
+        return parsed, bad
     if kind == "bool":
         low = text.str.lower()
         value = pd.Series(
@@ -187,7 +241,7 @@ def apply_mapping(
             known = values.isin(table) | values.eq("") | values.isin(set(table.values()))
             for idx in values.index[~known]:
                 codes_missing.setdefault(idx, []).append(f"{dst}: unknown code {values[idx]!r}")
-            values = values.map(lambda v, t=table: t.get(v, v))
+            values = values.replace(table)
         converted, bad = _convert(values, entity.columns[dst], em.dates.get(dst))
         for idx in converted.index[bad]:
             bad_cells.add((idx, dst))
@@ -197,9 +251,7 @@ def apply_mapping(
             )
         if dst in em.scale:
             lo, hi = em.scale[dst]
-            converted = converted.map(
-                lambda v, lo=lo, hi=hi: None if v is None else 1 + 4 * (v - lo) / (hi - lo)
-            )
+            converted = 1 + 4 * (converted - lo) / (hi - lo)
         out[dst] = converted
     for col, value in em.constants.items():
         out[col] = value
