@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,10 +24,30 @@ from scoring_tasks.audio import AudioCheck, FailureReason, probe
 SAFE_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 
 
-class ManifestError(ValueError):
-    """The manifest is not a valid scoring task; ``reason`` is always ``invalid_manifest``."""
+class TaskFailure(StrEnum):
+    """Why a task failed for a reason that is not about its audio (see :class:`FailureReason`)."""
 
-    reason = FailureReason.invalid_manifest
+    # The manifest's own ``task_id`` differs from its object name: the object key is the task's
+    # identity, so a manifest can never write another task's results.
+    task_id_mismatch = "task_id_mismatch"
+    # A recording key the object store refuses (absolute, ``..``, backslashes).
+    invalid_recording_key = "invalid_recording_key"
+    # The task crashed the worker that often (a poison pill): given up instead of retried forever.
+    poison = "poison"
+    # An unexpected error while preparing or scoring this one task (the rest of the batch went on).
+    processing_error = "processing_error"
+
+
+class ManifestError(ValueError):
+    """The manifest is not a valid scoring task; ``reason`` says which kind of problem."""
+
+    reason: FailureReason | TaskFailure = FailureReason.invalid_manifest
+
+
+class TaskIdMismatch(ManifestError):
+    """The manifest's ``task_id`` is not the id in its object name."""
+
+    reason = TaskFailure.task_id_mismatch
 
 
 class Consent(BaseModel):
@@ -83,8 +104,13 @@ class ScoringTask(BaseModel):
         return self
 
 
-def parse_manifest(raw: bytes | str | Mapping[str, Any], source: str = "manifest") -> ScoringTask:
-    """Validate a manifest (JSON bytes/text or a dict); raises :class:`ManifestError` with one line."""
+def parse_manifest(
+    raw: bytes | str | Mapping[str, Any], source: str = "manifest", expected_task_id: str | None = None
+) -> ScoringTask:
+    """Validate a manifest (JSON bytes/text or a dict); raises :class:`ManifestError` with one line.
+
+    ``expected_task_id``: the id taken from the manifest's object name (``pending/<task_id>.json``);
+    a manifest carrying any other ``task_id`` raises :class:`TaskIdMismatch`."""
     if isinstance(raw, bytes | str):
         try:
             data = json.loads(raw)
@@ -94,6 +120,13 @@ def parse_manifest(raw: bytes | str | Mapping[str, Any], source: str = "manifest
         data = dict(raw)
     if not isinstance(data, dict):
         raise ManifestError(f"{source}: a manifest must be a JSON object")
+    if expected_task_id is not None and data.get("task_id") != expected_task_id:
+        claimed = data.get("task_id")
+        shown = repr(claimed)[:80] if isinstance(claimed, str) else type(claimed).__name__
+        raise TaskIdMismatch(
+            f"{source}: the manifest's task_id {shown} is not {expected_task_id!r}, the id in its object "
+            f"name; a task's identity is its object key: deliver it as '{expected_task_id}' or rename it"
+        )
     try:
         return ScoringTask.model_validate(data)
     except ValidationError as exc:
@@ -216,7 +249,7 @@ class FailedRecord(_TaskIds):
 
     status: Literal["failed"] = "failed"
     failed_at: datetime = Field(default_factory=_now)
-    reason: FailureReason
+    reason: FailureReason | TaskFailure
     message: str
     answers: list[AnswerProblem] = Field(default_factory=list)
     manifest: dict | None = None

@@ -9,6 +9,7 @@ keys are ``/``-separated relative paths; writes are atomic (a reader never sees 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import shutil
 import tempfile
@@ -22,6 +23,7 @@ from typing import BinaryIO
 
 from talentflow.core.config import ConfigError, Settings, get_settings
 
+log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 S3_PART_SIZE = 16 * 1024 * 1024
 
@@ -43,6 +45,10 @@ class ObjectInfo:
     size: int
     modified: datetime
     etag: str | None = None
+
+
+class UnsafeObject(ValueError):
+    """The local store found a symbolic link where an object or folder should be: refused."""
 
 
 def validate_key(key: str) -> str:
@@ -154,7 +160,18 @@ class LocalObjectStore(ObjectStore):
         self.base = Path(root) / bucket
 
     def _path(self, key: str) -> Path:
-        return self.base / validate_key(key)
+        """The file of ``key``; a symlink anywhere below the bucket folder is refused, so an object
+        can never be a link to a file elsewhere (``/etc/passwd``) nor be written through one."""
+        path = self.base / validate_key(key)
+        current = self.base
+        for part in key.split("/"):
+            current = current / part
+            if current.is_symlink():
+                raise UnsafeObject(
+                    f"object {key!r} is a symbolic link ({current.relative_to(self.base)}): the local "
+                    "store holds files only; remove the link and put the file itself"
+                )
+        return path
 
     def put(self, key, data, *, length=None, content_type=None, if_absent=False) -> ObjectInfo:
         path = self._path(key)
@@ -200,9 +217,12 @@ class LocalObjectStore(ObjectStore):
         if not self.base.exists():
             return
         keys = []
-        for dirpath, _dirs, files in os.walk(self.base):
+        for dirpath, _dirs, files in os.walk(self.base):  # never descends into linked folders
             for name in files:
                 if name.startswith(".tmp-"):
+                    continue
+                if os.path.islink(os.path.join(dirpath, name)):
+                    log.warning("%s is a symbolic link, not an object: skipped", os.path.join(dirpath, name))
                     continue
                 key = Path(dirpath, name).relative_to(self.base).as_posix()
                 if key.startswith(prefix):

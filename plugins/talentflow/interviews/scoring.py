@@ -6,6 +6,12 @@ Lifecycle of ``scoring-tasks/<state>/<task_id>.json``::
 
 A claim is an atomic create-if-absent move, so two overlapping runs never score one manifest twice.
 A claim older than ``stale_after`` (a worker died midway) goes back to ``pending/`` and is retried.
+Every claim is counted in ``processing/<task_id>.claim.json``: a task claimed ``max_attempts`` times
+without finishing (a poison pill that kills its worker) goes to ``failed/`` with reason ``poison``,
+so every claimed task ends in ``done/`` or ``failed/`` within a bounded number of attempts.
+A task's identity is its object key: a manifest whose own ``task_id`` differs from its object name
+fails with ``task_id_mismatch`` and never writes another task's records. One bad task (a hostile
+recording key, a crash while scoring it) fails alone with its reason; the rest of its batch goes on.
 A manifest delivered again after it finished is set aside in ``duplicates/`` and logged, never
 re-scored or lost. Results reach the warehouse (upserts keyed by task) before the manifest leaves
 ``processing/``, so a crash at any point is repaired by the retry. The transcription and scoring
@@ -26,6 +32,7 @@ from talentflow.core import models, quality, recommendations, storage, warehouse
 from talentflow.core.config import Settings, get_settings
 from talentflow.core.tables.interviews import ANSWERS, COMPETENCY_SCORES, RESULTS
 from talentflow.core.warehouse import IngestError
+from talentflow.people import refusals as people_refusals
 
 log = logging.getLogger(__name__)
 PREFIX = "scoring-tasks"
@@ -39,8 +46,15 @@ def key(state: str, task_id: str) -> str:
     return f"{PREFIX}/{state}/{task_id}.json"
 
 
+def claim_key(task_id: str) -> str:
+    return f"{PREFIX}/processing/{task_id}.claim.json"
+
+
 def _task_id(object_key: str) -> str:
     return object_key.rsplit("/", 1)[1].removesuffix(".json")
+
+
+MAX_ATTEMPTS = 3
 
 
 @dataclass
@@ -48,9 +62,23 @@ class ClaimResult:
     claimed: list[str] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    gave_up: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def _read_claim(store, task_id: str) -> dict:
+    try:
+        claim = store.get_json(claim_key(task_id))
+    except (storage.ObjectNotFound, ValueError):
+        return {}
+    return claim if isinstance(claim, dict) else {}
+
+
+def _attempts(claim: dict) -> int:
+    value = claim.get("attempts", 1 if claim.get("claimed_at") else 0)
+    return value if isinstance(value, int) and value >= 0 else 0
 
 
 def claim_pending(
@@ -58,6 +86,7 @@ def claim_pending(
     *,
     limit: int | None = None,
     stale_after: timedelta = STALE_AFTER,
+    max_attempts: int = MAX_ATTEMPTS,
     settings: Settings | None = None,
 ) -> ClaimResult:
     settings = settings or get_settings()
@@ -68,26 +97,51 @@ def claim_pending(
         if obj.key.endswith(".claim.json"):
             continue
         task_id = _task_id(obj.key)
+        claim = _read_claim(store, task_id)
         try:
-            claimed_at = datetime.fromisoformat(store.get_json(f"{obj.key[:-5]}.claim.json")["claimed_at"])
-        except (storage.ObjectNotFound, KeyError, ValueError):
+            claimed_at = datetime.fromisoformat(claim["claimed_at"])
+        except (KeyError, TypeError, ValueError):
             claimed_at = obj.modified
-        if now - claimed_at > stale_after:
-            try:
-                if store.move(obj.key, key("pending", task_id), if_absent=True):
-                    store.delete(f"{obj.key[:-5]}.claim.json")
-                    result.requeued.append(task_id)
-                    log.warning("claim on %s is stale (since %s): back to pending", task_id, claimed_at)
-            except storage.ObjectExists:
-                pass
+        if now - claimed_at <= stale_after:
+            continue
+        attempts = max(_attempts(claim), 1)
+        if attempts >= max_attempts:
+            _give_up(store, task_id, key("processing", task_id), attempts, run_id, settings)
+            result.gave_up.append(task_id)
+            continue
+        try:
+            if store.move(obj.key, key("pending", task_id), if_absent=True):
+                # The claim file stays (without a claim time) so the next claim counts on from here.
+                store.put_json(claim_key(task_id), {**claim, "claimed_at": None, "attempts": attempts})
+                result.requeued.append(task_id)
+                log.warning(
+                    "claim on %s is stale (since %s, attempt %d of %d): back to pending",
+                    task_id,
+                    claimed_at,
+                    attempts,
+                    max_attempts,
+                )
+        except storage.ObjectExists:
+            pass
     finished = {_task_id(o.key) for state in ("done", "failed") for o in store.list(f"{PREFIX}/{state}/")}
+    refuse_erased = people_refusals.scoring_task_refuser(store, run_id, settings)
     for obj in store.list(f"{PREFIX}/pending/"):
         if limit is not None and len(result.claimed) >= limit:
             break
+        if obj.key.count("/") != 2:
+            log.warning("%s is in a sub-folder of pending/: not a scoring task, left where it is", obj.key)
+            continue
         task_id = _task_id(obj.key)
+        if refuse_erased(obj.key):  # a task about an erased person: deleted, the refusal in audit
+            continue
         if task_id in finished:
             _set_aside_duplicate(store, obj.key, task_id, run_id, settings)
             result.duplicates.append(task_id)
+            continue
+        attempts = _attempts(_read_claim(store, task_id))
+        if attempts >= max_attempts:
+            _give_up(store, task_id, obj.key, attempts, run_id, settings)
+            result.gave_up.append(task_id)
             continue
         try:
             if not store.move(obj.key, key("processing", task_id), if_absent=True):
@@ -95,11 +149,38 @@ def claim_pending(
         except storage.ObjectExists:
             continue  # the same task is being processed right now; leave this copy for later
         store.put_json(
-            key("processing", task_id)[:-5] + ".claim.json",
-            {"claimed_at": datetime.now(UTC).isoformat(), "run_id": run_id},
+            claim_key(task_id),
+            {"claimed_at": datetime.now(UTC).isoformat(), "run_id": run_id, "attempts": attempts + 1},
         )
         result.claimed.append(task_id)
     return result
+
+
+def _give_up(store, task_id: str, manifest_key: str, attempts: int, run_id: str, settings) -> None:
+    """A poison pill: claimed ``attempts`` times, never finished. Failed with its reason, for good."""
+    from scoring_tasks.manifest import FailedRecord, TaskFailure
+    from scoring_tasks.pipeline import TaskOutcome
+
+    try:
+        manifest = json.loads(store.get(manifest_key))
+    except (storage.ObjectNotFound, ValueError):
+        manifest = None
+    ids = {k: v for k, v in (manifest or {}).items() if k in _ID_FIELDS and isinstance(v, str)}
+    record = FailedRecord(
+        **{**ids, "task_id": task_id},
+        reason=TaskFailure.poison,
+        message=f"poison: gave up after {attempts} attempts (every claim ended without a result: the "
+        "worker crashed or was stopped on this task); fix its manifest or recordings and deliver it again "
+        "under a new task_id",
+        manifest=manifest if isinstance(manifest, dict) else None,
+    )
+    outcome = TaskOutcome(task_id=task_id, status="failed", record=record)
+    _finish(store, [outcome], run_id, settings)
+    store.delete(manifest_key)
+    log.error("task %s gave up after %d attempts: failed/ with reason poison", task_id, attempts)
+
+
+_ID_FIELDS = ("candidate_id", "interview_id", "requisition_id", "rubric_id")
 
 
 def _set_aside_duplicate(store, object_key: str, task_id: str, run_id: str, settings) -> None:
@@ -161,14 +242,16 @@ def score_batch(
     settings: Settings | None = None,
     transcriber_options: dict | None = None,
 ) -> dict:
-    """Score claimed tasks: one Transcriber (if there is audio) and one Scorer per rubric per batch."""
-    from scoring_tasks.manifest import FailedRecord, ManifestError, parse_manifest
-    from scoring_tasks.pipeline import TaskOutcome, process_batch
+    """Score claimed tasks: one Transcriber (if there is audio) and one Scorer per rubric per batch.
+
+    A task that cannot be prepared or scored fails alone (``failed/`` with its reason); an error that
+    stops every task of the batch (no model, no database) is raised so Airflow retries the batch."""
+    from scoring_tasks.pipeline import process_batch
 
     settings = settings or get_settings()
     store = storage.get_store(settings)
-    counts = {"done": 0, "failed": 0, "human_review": 0}
     tasks, outcomes = [], []
+    consent_gate = people_refusals.scoring_consent_gate(settings)  # a withdrawal in the warehouse wins
     with tempfile.TemporaryDirectory(prefix="tf-scoring-") as tmp:
         local: dict[str, dict[str, Path]] = {}
         for task_id in task_ids:
@@ -177,42 +260,109 @@ def score_batch(
             except storage.ObjectNotFound:
                 log.warning("task %s is no longer in processing/ (finished by another run)", task_id)
                 continue
-            try:
-                task = parse_manifest(raw, source=key("processing", task_id))
-            except ManifestError as exc:
-                outcomes.append(
-                    TaskOutcome(
-                        task_id=task_id,
-                        status="failed",
-                        record=FailedRecord(task_id=task_id, reason=exc.reason, message=str(exc)),
-                    )
-                )
-                continue
-            tasks.append(task)
-            for answer in task.answers:
-                if answer.recording and store.exists(answer.recording):
-                    path = Path(tmp) / task_id / f"{answer.question_id}{Path(answer.recording).suffix}"
-                    local.setdefault(task_id, {})[answer.question_id] = store.get_file(answer.recording, path)
+            prepared = _prepare(store, task_id, raw, Path(tmp) / "task", local)
+            if hasattr(prepared, "task_id") and not hasattr(prepared, "answers"):
+                outcomes.append(prepared)  # a failed outcome
+            else:
+                tasks.append(consent_gate(prepared))
         if tasks:
             has_audio = any(a.recording for t in tasks for a in t.answers)
             if has_audio:
                 transcriber = models.transcriber(settings, **(transcriber_options or {}))
             else:
                 transcriber = _ProvidedTextOnly()
-            outcomes += process_batch(
-                tasks,
-                local,
-                transcriber=transcriber,
-                model_version=active_model_version(settings),
-                scorers=_SCORERS,
-                embedder=models.get_embedder(settings=settings),
+
+            def run(group):
+                return process_batch(
+                    group,
+                    local,
+                    transcriber=transcriber,
+                    model_version=active_model_version(settings),
+                    scorers=_SCORERS,
+                    embedder=models.get_embedder(settings=settings),
+                )
+
+            outcomes += _isolated(run, tasks)
+    return _finish(store, outcomes, run_id, settings)
+
+
+def _prepare(store, task_id: str, raw: bytes, tmp: Path, local: dict):
+    """The parsed task with its recordings downloaded, or a failed TaskOutcome saying why not."""
+    from scoring_tasks.manifest import FailedRecord, ManifestError, TaskFailure, parse_manifest
+    from scoring_tasks.pipeline import TaskOutcome
+
+    def failed(reason, message: str, task=None) -> TaskOutcome:
+        ids = {k: getattr(task, k) for k in _ID_FIELDS} if task is not None else {}
+        manifest = task.model_dump(mode="json") if task is not None else None
+        record = FailedRecord(task_id=task_id, **ids, reason=reason, message=message, manifest=manifest)
+        return TaskOutcome(task_id=task_id, status="failed", record=record)
+
+    try:
+        task = parse_manifest(raw, source=key("processing", task_id), expected_task_id=task_id)
+    except ManifestError as exc:
+        return failed(exc.reason, str(exc))
+    for answer in task.answers:
+        if not answer.recording:
+            continue
+        try:
+            storage.validate_key(answer.recording)
+        except ValueError:
+            return failed(
+                TaskFailure.invalid_recording_key,
+                f"answer {answer.question_id}: recording {answer.recording[:200]!r} is not an object key "
+                "under the bucket (absolute paths, '..' and backslashes are refused); use "
+                "'recordings/<candidate_id>/<interview_id>/<file>'",
+                task,
             )
+    try:
+        for answer in task.answers:
+            if answer.recording and store.exists(answer.recording):
+                path = tmp / task_id / f"{answer.question_id}{Path(answer.recording).suffix[:16]}"
+                local.setdefault(task_id, {})[answer.question_id] = store.get_file(answer.recording, path)
+    except (OSError, ValueError) as exc:
+        return failed(TaskFailure.processing_error, f"could not fetch a recording: {exc}"[:500], task)
+    return task
+
+
+def _isolated(run, tasks: list) -> list:
+    """``run(tasks)``; when it raises, each task alone: the ones that still raise fail with the error.
+    When every task raises, the cause is not one task (a model, the database): raise it for a retry."""
+    from scoring_tasks.manifest import FailedRecord, TaskFailure, task_ids
+    from scoring_tasks.pipeline import TaskOutcome
+
+    try:
+        return run(tasks)
+    except Exception:
+        if len(tasks) == 1:
+            raise  # one task alone: the claim's attempt counter bounds its retries
+        log.exception("a batch of %d tasks failed: scoring each task alone to find the cause", len(tasks))
+    outcomes, errors = [], []
+    for task in tasks:
+        try:
+            outcomes += run([task])
+        except Exception as exc:  # noqa: BLE001 - per-task isolation: the error is recorded as its reason
+            errors.append(exc)
+            record = FailedRecord(
+                **task_ids(task),
+                reason=TaskFailure.processing_error,
+                message=f"scoring this task raised {type(exc).__name__}: {exc}"[:500],
+                manifest=task.model_dump(mode="json"),
+            )
+            outcomes.append(TaskOutcome(task_id=task.task_id, status="failed", record=record))
+    if len(errors) == len(tasks):
+        raise errors[0]
+    return outcomes
+
+
+def _finish(store, outcomes: list, run_id: str, settings: Settings) -> dict:
+    """Rows in the warehouse first, then ``done/``/``failed/`` records, then out of ``processing/``."""
+    counts = {"done": 0, "failed": 0, "human_review": 0}
     with warehouse.connect(settings) as conn:
         load_outcomes(conn, outcomes, run_id)
     for outcome in outcomes:
         store.put_json(f"{PREFIX}/{outcome.key}", outcome.record.model_dump(mode="json"))
         store.delete(key("processing", outcome.task_id))
-        store.delete(key("processing", outcome.task_id)[:-5] + ".claim.json")
+        store.delete(claim_key(outcome.task_id))
         counts[outcome.status] += 1
     return counts
 

@@ -131,3 +131,25 @@ def test_failed_record_carries_every_answer_problem(not_audio):
     assert record.message.endswith("(and 1 more answers)")
     assert len(record.answers) == 2 and record.manifest["task_id"] == "task-0001"
     assert json.loads(record.model_dump_json())["reason"] == "unreadable_audio"
+
+
+@pytest.mark.parametrize("claimed", ["task-0002", "", None, 7, "../done/task-0001", "task-0001 "])
+def test_task_id_must_match_the_object_name(claimed):
+    from scoring_tasks.manifest import TaskFailure, TaskIdMismatch
+
+    with pytest.raises(TaskIdMismatch, match="is not 'task-0001', the id in its object name") as info:
+        parse_manifest(
+            manifest(task_id=claimed), source="pending/task-0001.json", expected_task_id="task-0001"
+        )
+    assert info.value.reason == TaskFailure.task_id_mismatch
+    # the same manifest under its own name is fine
+    assert parse_manifest(manifest(), expected_task_id="task-0001").task_id == "task-0001"
+
+
+def test_failed_record_takes_task_failures():
+    from scoring_tasks.manifest import FailedRecord, TaskFailure
+
+    record = FailedRecord(
+        task_id="p-x", reason=TaskFailure.poison, message="poison: gave up after 3 attempts"
+    )
+    assert json.loads(record.model_dump_json())["reason"] == "poison"
