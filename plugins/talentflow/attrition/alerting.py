@@ -5,15 +5,17 @@ or a WeCom, DingTalk or Slack webhook.
 An episode is a run of consecutive daily scores in the high band; it ends when the risk falls below
 it, and a later rise starts a new episode (and a new alert). The alert id is derived from the
 episode, channel and recipient, so re-running a day sends nothing twice. A failed delivery is retried
-with exponential back-off (``alert_attempts`` per run), recorded in ``audit.alerts_sent`` and tried
-again by the next run until ``alert_max_total_attempts``, after which it is marked ``gave_up``.
+with exponential back-off (``alert_attempts`` per run, through ``talentflow.core.notifications``),
+recorded in ``audit.alerts_sent`` and tried again by the next run until ``alert_max_total_attempts``,
+after which it is marked ``gave_up``. A partner whose channel has no address yet is recorded as
+``not_configured`` (nothing tried, no attempt counted) and alerted once the channel is set. Webhook
+secrets never reach the stored error or the log (the notification layer masks them).
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -22,21 +24,24 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-import requests
 
 from talentflow.attrition.settings import AttritionSettings, get_attrition_settings
 from talentflow.core import storage, warehouse
 from talentflow.core.config import Settings, get_settings
-from talentflow.core.notifications import Message, webhook_payload
+from talentflow.core.notifications import (
+    Channel,
+    Delivery,
+    EmailChannel,
+    Message,
+    deliver,
+    email_payload,
+    webhook_channel,
+    webhook_payload,
+)
 from talentflow.core.tables.attrition import ALERTS_SENT, SCORES
 
 log = logging.getLogger(__name__)
 CHANNELS = ("email", "slack", "wecom", "dingtalk")
-WEBHOOK_SETTING = {
-    "slack": "slack_webhook_url",
-    "wecom": "wecom_webhook_url",
-    "dingtalk": "dingtalk_webhook_url",
-}
 DASHBOARD_PREFIX = "reports/dashboard"
 _LOCK_ID = 0x7A1E47F12  # one alert sender at a time (a second run waits for nothing, it refuses)
 
@@ -194,117 +199,36 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def email_html(msg: Message) -> str:
-    body = "".join(
-        f"<p>{html.escape(line)}</p>" if not line.startswith("- ") else f"<li>{html.escape(line[2:])}</li>"
-        for line in msg.text.splitlines()
-    )
-    return f"<html><body><h3>{html.escape(msg.title)}</h3>{body}</body></html>"
-
-
 def payload_for(partner: Partner, msg: Message) -> dict:
     if partner.channel == "email":
-        return {"to": [partner.email], "subject": msg.title, "html": email_html(msg)}
+        return email_payload([partner.email], msg)
     return webhook_payload(partner.channel, msg)
 
 
 # ---- delivery ---------------------------------------------------------------------------------
 
 
-class DeliveryError(RuntimeError):
-    def __init__(self, message: str, retryable: bool = True) -> None:
-        super().__init__(message)
-        self.retryable = retryable
+def channel_for(partner: Partner, settings: Settings, att: AttritionSettings) -> Channel:
+    """The partner's channel (``NotConfigured`` when its webhook URL is not set)."""
+    if partner.channel == "email":
+        return EmailChannel([partner.email], att.smtp_conn_id)
+    return webhook_channel(partner.channel, settings)
 
 
-class Sender:
-    """Delivers one alert through its channel; raises DeliveryError when it did not arrive."""
-
-    def __init__(self, settings: Settings, att: AttritionSettings, timeout: float = 10.0) -> None:
-        self.settings, self.att, self.timeout = settings, att, timeout
-
-    def __call__(self, alert: Alert) -> None:
-        if alert.partner.channel == "email":
-            self._email(alert)
-        else:
-            self._webhook(alert)
-
-    def _webhook(self, alert: Alert) -> None:
-        channel = alert.partner.channel
-        url = getattr(self.settings, WEBHOOK_SETTING[channel])
-        if not url:
-            raise DeliveryError(
-                f"{channel} is not configured: set TALENTFLOW_{WEBHOOK_SETTING[channel].upper()}",
-                retryable=False,
-            )
-        try:
-            resp = requests.post(url, json=alert.payload, timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise DeliveryError(f"{channel} webhook unreachable: {exc}") from exc
-        if resp.status_code >= 400:
-            raise DeliveryError(
-                f"{channel} webhook answered HTTP {resp.status_code}: {resp.text[:200]}",
-                retryable=resp.status_code >= 500 or resp.status_code == 429,
-            )
-        # WeCom and DingTalk answer 200 with {"errcode": n} when they refuse a message.
-        try:
-            body = resp.json()
-        except ValueError:
-            body = None
-        if isinstance(body, dict) and body.get("errcode") not in (None, 0):
-            raise DeliveryError(f"{channel} webhook refused the message: {body}", retryable=False)
-
-    def _email(self, alert: Alert) -> None:
-        from airflow.providers.smtp.hooks.smtp import SmtpHook
-
-        try:
-            with SmtpHook(smtp_conn_id=self.att.smtp_conn_id) as hook:
-                hook.send_email_smtp(
-                    to=alert.payload["to"],
-                    subject=alert.payload["subject"],
-                    html_content=alert.payload["html"],
-                    from_email=hook.from_email or "talentflow@localhost",
-                )
-        except Exception as exc:  # noqa: BLE001 - SMTP, connection lookup and network errors alike
-            if "connection is not found" in str(exc).lower() or "isn't defined" in str(exc):
-                raise DeliveryError(
-                    f"e-mail is not configured: no Airflow connection '{self.att.smtp_conn_id}' "
-                    f"(set AIRFLOW_CONN_{self.att.smtp_conn_id.upper()})",
-                    retryable=False,
-                ) from exc
-            raise DeliveryError(
-                f"e-mail via Airflow connection '{self.att.smtp_conn_id}' failed: {exc}"
-            ) from exc
-
-
-def deliver_with_retry(
-    send: Callable[[Alert], None],
+def deliver_alert(
     alert: Alert,
+    settings: Settings,
+    att: AttritionSettings,
     attempts: int,
-    backoff: float,
     sleep: Callable[[float], None] = time.sleep,
-) -> tuple[bool, int, str | None]:
-    """(delivered, attempts made, last error): up to ``attempts`` tries, waiting backoff, 2x, 4x... between."""
-    error = None
-    for attempt in range(1, attempts + 1):
-        try:
-            send(alert)
-            return True, attempt, None
-        except DeliveryError as exc:
-            error = str(exc)
-            log.warning(
-                "alert %s via %s, attempt %d/%d: %s",
-                alert.alert_id,
-                alert.partner.channel,
-                attempt,
-                attempts,
-                exc,
-            )
-            if not exc.retryable:
-                return False, attempt, error
-            if attempt < attempts:
-                sleep(backoff * 2 ** (attempt - 1))
-    return False, attempts, error
+) -> Delivery:
+    """One alert through its partner's channel, with the notification layer's bounded retries."""
+    label = f"alert {alert.alert_id} via {alert.partner.channel}"
+
+    def post() -> None:
+        channel_for(alert.partner, settings, att).post(alert.payload)
+
+    return deliver(post, attempts, att.alert_backoff_seconds, sleep, label)
 
 
 # ---- the daily run ----------------------------------------------------------------------------
@@ -320,6 +244,7 @@ class AlertRun:
     gave_up: int = 0
     already_sent: int = 0
     unrouted: int = 0
+    not_configured: int = 0
     alerts: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -374,13 +299,11 @@ def send_alerts(
     day: date,
     settings: Settings | None = None,
     att: AttritionSettings | None = None,
-    sender: Callable[[Alert], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict:
     """Alert HR business partners about the high-risk episodes current on ``day`` not yet alerted."""
     settings = settings or get_settings()
     att = att or get_attrition_settings()
-    sender = sender or Sender(settings, att)
     partners = load_partners(att.hrbp_file)
     store = storage.get_store(settings)
     dashboard_url = store.url_for(f"{DASHBOARD_PREFIX}/{day.isoformat()}.html")
@@ -435,16 +358,14 @@ def send_alerts(
                     alert = Alert(aid, episode, partner, msg, payload_for(partner, msg))
                     tried = previous["attempts"] if previous else 0
                     allowed = max(0, min(att.alert_attempts, att.alert_max_total_attempts - tried))
-                    ok, made, error = (
-                        deliver_with_retry(sender, alert, allowed, att.alert_backoff_seconds, sleep)
-                        if allowed
-                        else (False, 0, "attempts exhausted")
-                    )
-                    status = (
-                        "sent"
-                        if ok
-                        else ("gave_up" if tried + made >= att.alert_max_total_attempts else "failed")
-                    )
+                    result = deliver_alert(alert, settings, att, allowed, sleep)
+                    ok, made = result.delivered, result.attempts
+                    if not result.configured:  # nothing tried: not a failure, and tried again once set
+                        status = "not_configured"
+                    elif ok:
+                        status = "sent"
+                    else:
+                        status = "gave_up" if tried + made >= att.alert_max_total_attempts else "failed"
                     row = {
                         "alert_id": aid,
                         "employee_key": episode.employee_key,
@@ -453,7 +374,7 @@ def send_alerts(
                         "recipient": partner.recipient,
                         "status": status,
                         "attempts": tried + made,
-                        "error": error,
+                        "error": result.error,
                         "sent_at": datetime.now(UTC) if ok else None,
                         "payload": alert.payload,
                     }

@@ -1,5 +1,9 @@
 """What every TalentFlow DAG shares: default args (owner, retries with backoff, failure alerts),
-and a start date (the Assets between DAGs are in ``talentflow.core.assets``)."""
+and a start date (the Assets between DAGs are in ``talentflow.core.assets``).
+
+``notify_failure`` is an Airflow notifier (``TalentFlowNotifier``): it reaches ops through every
+configured channel with bounded retries. A DAG that also wants to hear about success adds
+``on_success_callback=notify_success`` (or its own ``TalentFlowNotifier("{{ dag.dag_id }} done")``)."""
 
 from __future__ import annotations
 

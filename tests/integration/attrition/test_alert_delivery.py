@@ -1,11 +1,17 @@
 """Alert delivery against the real local receivers: retries with back-off, a failing endpoint given up
-after the bounded attempts, and risk episodes over several days (once per episode, again after it ends).
+after the bounded attempts, and risk episodes over several days (once per episode, again after it ends);
+webhook secrets kept out of ``audit.alerts_sent``, the logs and raised messages when deliveries fail, and
+an unconfigured channel recorded as such, not as failed attempts.
 
 Score histories are written for days in 2099 for employees the real run found low-risk, and removed
 afterwards, so the DAG tests see only the real day."""
 
 from __future__ import annotations
 
+import json
+import logging
+import socket
+import traceback
 from datetime import date
 
 import pytest
@@ -14,6 +20,7 @@ from talentflow.attrition import alerting
 from talentflow.attrition.settings import AttritionSettings
 from talentflow.core import warehouse
 from talentflow.core.config import get_settings
+from talentflow.core.notifications import DeliveryError, webhook_channel
 from talentflow.core.tables.attrition import SCORES
 from tests.integration.attrition.conftest import query
 
@@ -22,18 +29,19 @@ DAYS = [date(2099, 1, d) for d in range(1, 6)]
 
 @pytest.fixture(scope="module")
 def people(first_run, attrition_world):
-    """One low-risk employee in a Slack, a DingTalk and an e-mail department (seed hr_business_partners)."""
+    """One low-risk employee in a Slack, a DingTalk, a WeCom and two e-mail departments (seed
+    hr_business_partners)."""
     _, settings = attrition_world
     rows = query(
         settings,
         """
         SELECT DISTINCT ON (f.department) f.department, s.employee_key
         FROM raw.attrition_scores AS s JOIN marts.attrition_features AS f USING (employee_key)
-        WHERE s.risk_band = 'low' AND f.department IN ('ops-biz', 'ops-scm', 'sls-smb', 'eng-prd')
+        WHERE s.risk_band = 'low' AND f.department IN ('ops-biz', 'ops-scm', 'sls-smb', 'eng-prd', 'eng-plt')
         ORDER BY f.department, s.employee_key""",
     )
     found = {r["department"]: r["employee_key"] for r in rows}
-    assert {"ops-biz", "ops-scm", "sls-smb", "eng-prd"} <= set(found)
+    assert {"ops-biz", "ops-scm", "sls-smb", "eng-prd", "eng-plt"} <= set(found)
     yield found
     with warehouse.connect(settings) as conn:
         # low-risk on the real day, so every alert of theirs belongs to the 2099 histories
@@ -130,4 +138,77 @@ def test_retry_backoff_give_up_and_episodes(people, attrition_world, receivers):
     episodes = [a["episode_id"] for a in _alerts(settings, slack)]
     assert len(episodes) == len(set(episodes)) == 2
     assert len(hooks.received["slack"]) == 2
+    hooks.reset()
+
+
+WECOM_KEY = "wecom-fake-secret-3f0d9b7a-5c21-4e8f"
+DINGTALK_TOKEN = "dingtalkfakesecretfedcba9876543210"
+SLACK_TOKEN = "SlackFakeSecretTokenABCD"
+SECRETS = (WECOM_KEY, DINGTALK_TOKEN, SLACK_TOKEN)
+
+
+def _episode_alerts(settings, key: str, started: date) -> list[dict]:
+    return query(
+        settings,
+        "SELECT * FROM audit.alerts_sent WHERE employee_key = %s AND episode_id = %s",
+        (key, alerting.episode_id(key, started)),
+    )
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_failed_deliveries_store_and_log_no_webhook_secret(
+    people, attrition_world, receivers, caplog, capsys
+):
+    """WeCom's receiver is down, DingTalk's answers 503 every time, Slack's is not configured."""
+    _, settings = attrition_world
+    _, hooks = receivers
+    hooks.reset()
+    caplog.set_level(logging.DEBUG)
+    slack, dingtalk, wecom = people["ops-biz"], people["ops-scm"], people["eng-plt"]
+    dingtalk_path = f"robot/send?access_token={DINGTALK_TOKEN}"
+    hooks.fail_first[dingtalk_path] = 10**6
+    settings = get_settings().model_copy(
+        update={
+            "slack_webhook_url": None,
+            "wecom_webhook_url": f"http://127.0.0.1:{_closed_port()}/cgi-bin/webhook/send?key={WECOM_KEY}",
+            "dingtalk_webhook_url": hooks.url(dingtalk_path),
+        }
+    )
+    att = AttritionSettings(alert_attempts=2, alert_backoff_seconds=0.01, alert_max_total_attempts=4)
+    low, high = date(2099, 6, 1), date(2099, 6, 2)  # a low day first: new episodes whatever ran before
+    _score(settings, low, {slack: "low", dingtalk: "low", wecom: "low"})
+    _score(settings, high, {slack: "high", dingtalk: "high", wecom: "high"})
+
+    run = alerting.send_alerts(high, settings, att, sleep=lambda s: None)
+    assert (run["sent"], run["failed"], run["not_configured"]) == (0, 2, 1)
+    assert hooks.attempts[dingtalk_path] == 2  # the faults were real: the receiver saw both tries
+    [d], [w], [s] = (_episode_alerts(settings, k, high) for k in (dingtalk, wecom, slack))
+    assert (d["status"], d["attempts"]) == ("failed", 2) and "HTTP 503" in d["error"]
+    assert (w["status"], w["attempts"]) == ("failed", 2) and "unreachable" in w["error"]
+    assert (s["status"], s["attempts"]) == ("not_configured", 0)
+    assert s["error"] == "no channel configured: set TALENTFLOW_SLACK_WEBHOOK_URL"
+
+    # Nothing is counted against an unconfigured channel: the next run tries it again (still unset).
+    again = alerting.send_alerts(high, settings, att, sleep=lambda s: None)
+    assert again["not_configured"] == 1 and _episode_alerts(settings, slack, high)[0]["attempts"] == 0
+
+    stored = query(
+        settings,
+        "SELECT row_to_json(a)::text AS r FROM audit.alerts_sent AS a WHERE employee_key = ANY(%s)",
+        ([slack, dingtalk, wecom],),
+    )
+    raised = []
+    for kind in ("wecom", "dingtalk"):
+        with pytest.raises(DeliveryError) as exc:
+            webhook_channel(kind, settings).post({"msgtype": "text"})
+        raised += [str(exc.value), "".join(traceback.format_exception(exc.value))]
+    printed = capsys.readouterr()
+    assert '"POST *** HTTP/1.1" 503' in caplog.text  # urllib3's request line was logged, masked
+    everything = [*(r["r"] for r in stored), caplog.text, printed.out, printed.err, *raised, json.dumps(run)]
+    assert [s for s in SECRETS if any(s in text for text in everything)] == []
     hooks.reset()

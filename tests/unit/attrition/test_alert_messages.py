@@ -1,4 +1,5 @@
-"""Who an alert goes to, what it says, the payload each channel expects, and bounded retries."""
+"""Who an alert goes to, what it says, the payload each channel expects, and the channel it takes
+(delivery and retries are the notification layer's: tests/unit/test_alerts.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ from datetime import date
 import pytest
 
 from talentflow.attrition.alerting import (
-    Alert,
-    DeliveryError,
     Episode,
     Partner,
     alert_id,
     alert_message,
-    deliver_with_retry,
+    channel_for,
     load_partners,
     parse_partners,
     partners_for,
     payload_for,
 )
+from talentflow.attrition.settings import AttritionSettings
+from talentflow.core.config import Settings
+from talentflow.core.notifications import EmailChannel, NotConfigured, WebhookChannel
 
 EPISODE = Episode("k" * 32, "ep1", date(2026, 3, 2), "new")
 SCORE = {
@@ -130,39 +132,21 @@ def test_alert_ids_are_per_episode_channel_and_recipient():
     )
 
 
-def _alert() -> Alert:
-    msg = alert_message(EPISODE, SCORE, "E1", "eng-plt", PARTNER, None, 6)
-    return Alert("a1", EPISODE, PARTNER, msg, payload_for(PARTNER, msg))
+def test_hostile_text_reaches_the_email_as_text():
+    hostile = Partner("x", "<script>alert(1)</script>", "a@x.example", "email")
+    msg = alert_message(EPISODE, SCORE, 'E1"><img src=x onerror=alert(1)>', "<b>ops</b>", hostile, None, 6)
+    html = payload_for(hostile, msg)["html"]
+    assert "<script>" not in html and "<img" not in html and "<b>ops" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x" in html
 
 
-def test_retries_back_off_exponentially_and_stop_at_the_bound():
-    calls, waits = [], []
-
-    def flaky(alert):
-        calls.append(alert.alert_id)
-        if len(calls) < 3:
-            raise DeliveryError("503")
-
-    assert deliver_with_retry(flaky, _alert(), 4, 0.5, waits.append) == (True, 3, None)
-    assert waits == [0.5, 1.0]
-
-    def down(alert):
-        raise DeliveryError("connection refused")
-
-    waits.clear()
-    assert deliver_with_retry(down, _alert(), 3, 1.0, waits.append) == (False, 3, "connection refused")
-    assert waits == [1.0, 2.0]
-
-
-def test_a_configuration_error_is_not_retried():
-    waits = []
-
-    def unconfigured(alert):
-        raise DeliveryError("wecom is not configured", retryable=False)
-
-    assert deliver_with_retry(unconfigured, _alert(), 5, 1.0, waits.append) == (
-        False,
-        1,
-        "wecom is not configured",
-    )
-    assert waits == []
+def test_each_partner_gets_the_channel_of_the_seed(monkeypatch):
+    for kind in ("SLACK", "WECOM", "DINGTALK"):
+        monkeypatch.delenv(f"TALENTFLOW_{kind}_WEBHOOK_URL", raising=False)
+    att = AttritionSettings(smtp_conn_id="smtp_hr")
+    mail = channel_for(Partner("x", "A", "a@x.example", "email"), Settings(), att)
+    assert mail == EmailChannel(["a@x.example"], "smtp_hr")
+    with pytest.raises(NotConfigured, match="set TALENTFLOW_WECOM_WEBHOOK_URL"):
+        channel_for(PARTNER, Settings(), att)
+    wecom = channel_for(PARTNER, Settings(wecom_webhook_url="https://qyapi.example/send?key=k" * 2), att)
+    assert isinstance(wecom, WebhookChannel) and wecom.kind == "wecom"
