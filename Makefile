@@ -51,6 +51,8 @@ airflow-stop: setup
 bench: setup
 	for b in bench_world bench_resumes bench_resume_pipeline bench_scoring bench_attrition; do $(BIN)/python -m bench.$$b || exit 1; done
 	$(BIN)/python -m bench.bench_warehouse --employees $${BENCH_EMPLOYEES:-100000}
+	if [ -f bench/bench_warehouse_build.py ]; then $(BIN)/python -m bench.bench_warehouse_build || exit 1; fi
+	$(BIN)/python -m bench.summary
 
 # Regenerate the transitive pins after changing requirements.txt.
 lock:
