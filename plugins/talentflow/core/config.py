@@ -11,6 +11,7 @@ import os
 from functools import cached_property
 from pathlib import Path
 from typing import Literal, TypeVar
+from urllib.parse import quote
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,11 @@ class Settings(BaseSettings):
         description="External PostgreSQL URL for the warehouse; unset = embedded PostgreSQL.",
     )
     pg_port: int = Field(default=54329, description="TCP port of the embedded PostgreSQL (127.0.0.1).")
+    pseudonym_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret of the pseudonymous keys (HMAC-SHA256); unset = generated once under "
+        "TALENTFLOW_HOME on the embedded runtime, required with an external warehouse.",
+    )
     # Object store
     bucket: str = Field(default="talentflow", description="Bucket (or top folder) for all objects.")
     s3_endpoint: str | None = Field(
@@ -61,6 +67,27 @@ class Settings(BaseSettings):
     )
     quarantine_retention_days: int = Field(
         default=30, ge=1, description="Days rejected uploads are kept (quarantine/)."
+    )
+    candidate_retention_days: int = Field(
+        default=730,
+        ge=30,
+        description="Days after their last application that candidates never hired are erased (PIPL Art. 19).",
+    )
+    ai_log_retention_days: int = Field(
+        default=365,
+        ge=183,
+        description="Days automated recommendations (audit.recommendations) are kept; at least six months "
+        "(EU AI Act Art. 19).",
+    )
+    audit_retention_days: int = Field(
+        default=1095,
+        ge=183,
+        description="Days ingest errors and data-quality results are kept in audit.",
+    )
+    tombstone_key: SecretStr = Field(
+        default=SecretStr("talentflow-demo-tombstone-key"),
+        description="Secret of the keyed hashes (HMAC) that tombstones and request logs keep of a person; "
+        "set your own in production.",
     )
     # Models
     whisper_model: str | None = Field(
@@ -115,6 +142,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Task slots of the local executor (0: twice the CPU count, from 2 to 8).",
     )
+    cosmos_mode: str = Field(
+        default="",
+        description="How warehouse_build runs dbt through Cosmos: local_runner, local_subprocess, "
+        "local_build or watcher (empty: the measured default, see bench/bench_warehouse_build.py).",
+    )
 
     # ---- derived values -------------------------------------------------------------------------
     @cached_property
@@ -133,14 +165,21 @@ class Settings(BaseSettings):
     def embedded_airflow_db(self) -> bool:
         # Our own exported value (talentflow.core.airflow_env) still counts as embedded.
         conn = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
-        return not conn or conn == self.embedded_url(AIRFLOW_DB, "postgresql+psycopg2")
+        if not conn:
+            return True
+        ours = f"postgresql+psycopg2://{EMBEDDED_PG_USER}@127.0.0.1:{self.pg_port}/{AIRFLOW_DB}"
+        return mask_url(conn, "") == ours
 
     @property
     def needs_embedded_postgres(self) -> bool:
         return self.embedded_warehouse or self.embedded_airflow_db
 
-    def embedded_url(self, database: str, driver: str = "postgresql") -> str:
-        return f"{driver}://{EMBEDDED_PG_USER}@127.0.0.1:{self.pg_port}/{database}"
+    def embedded_url(self, database: str, driver: str = "postgresql", role: str = EMBEDDED_PG_USER) -> str:
+        """URL of the embedded server as ``role``, with its password (generated on first use, kept in
+        ``$TALENTFLOW_HOME/secrets/postgres.json``, mode 0600): the server trusts nobody."""
+        password = embedded_pg_passwords(self).get(role)
+        auth = f"{role}:{quote(password, safe='')}" if password else role
+        return f"{driver}://{auth}@127.0.0.1:{self.pg_port}/{database}"
 
     @property
     def warehouse_dsn(self) -> str:
@@ -179,6 +218,74 @@ class Settings(BaseSettings):
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+# ---- secrets: the embedded PostgreSQL's passwords and masking ------------------------------------
+
+EMBEDDED_PG_ROLES = (EMBEDDED_PG_USER, "loader", "transformer", "bi_reader", "hr_admin")
+MASK = "***"
+
+
+def pg_password_file(settings: Settings) -> Path:
+    return settings.home_dir / "secrets" / "postgres.json"
+
+
+def embedded_pg_passwords(settings: Settings) -> dict[str, str]:
+    """role -> password of the embedded server's roles; generated once (random, 0600 file) when the
+    runtime needs an embedded PostgreSQL, read from that file afterwards. Empty for external databases."""
+    import json
+    import secrets
+
+    path = pg_password_file(settings)
+    if not path.exists():
+        if not settings.needs_embedded_postgres:
+            return {}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        values = {role: secrets.token_urlsafe(24) for role in EMBEDDED_PG_ROLES}
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process wrote it first: theirs is read below
+        else:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(values, fh)
+    if path.stat().st_mode & 0o077:
+        raise ConfigError(f"{path} is readable by other users: `chmod 600 {path}`")
+    try:
+        values = json.loads(path.read_text() or "{}")
+    except ValueError as exc:
+        raise ConfigError(f"{path} is not valid JSON: restore it from a backup ({exc})") from exc
+    return {str(k): str(v) for k, v in values.items()}
+
+
+def mask_url(url: str | None, mask: str = MASK) -> str:
+    """``url`` with its password (and any secret-looking query value) replaced by ``mask``."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if not url:
+        return url or ""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            auth, host = netloc.rsplit("@", 1)
+            user, has_password, _ = auth.partition(":")
+            netloc = f"{user}:{mask}@{host}" if has_password and mask else f"{user}@{host}"
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            query = urlencode([(k, mask if _secret_name(k) else v) for k, v in pairs], safe="*")
+        path = parts.path
+        if parts.hostname and parts.hostname.endswith("hooks.slack.com"):
+            path = "/services/" + mask if path.startswith("/services/") else path
+        return urlunsplit((parts.scheme, netloc, path, query, parts.fragment))
+    except ValueError:
+        return mask
+
+
+def _secret_name(name: str) -> bool:
+    name = name.lower()
+    return any(w in name for w in ("key", "token", "secret", "password", "sign", "access", "sig", "auth"))
 
 
 def describe_settings(settings: BaseSettings) -> list[tuple[str, str, str]]:

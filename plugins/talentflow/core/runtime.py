@@ -18,7 +18,17 @@ from pathlib import Path
 
 import psutil
 
-from talentflow.core.config import AIRFLOW_DB, EMBEDDED_PG_USER, WAREHOUSE_DB, Settings, get_settings
+from talentflow.core.config import (
+    AIRFLOW_DB,
+    EMBEDDED_PG_ROLES,
+    EMBEDDED_PG_USER,
+    WAREHOUSE_DB,
+    Settings,
+    embedded_pg_passwords,
+    get_settings,
+    mask_url,
+    pg_password_file,
+)
 from talentflow.core.errors import UserError
 from talentflow.core.paths import DAGS_DIR
 
@@ -128,21 +138,33 @@ def _init_pgdata(settings: Settings, user: str | None) -> None:
         ensure_prefix_permissions(pgdata)
         shutil.chown(pgdata, user)
         ensure_prefix_permissions(Path(_pg_bin("initdb")))
-    result = _run_pg(
-        [
-            _pg_bin("initdb"),
-            "-D",
-            str(pgdata),
-            "-U",
-            EMBEDDED_PG_USER,
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--no-instructions",
-        ],
-        user,
-    )
+    # The superuser's password goes in through a file only the server's user can read, never argv.
+    pwfile = pgdata.parent / ".initdb-password"
+    fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(embedded_pg_passwords(settings)[EMBEDDED_PG_USER] + "\n")
+    if user:
+        shutil.chown(pwfile, user)
+    try:
+        result = _run_pg(
+            [
+                _pg_bin("initdb"),
+                "-D",
+                str(pgdata),
+                "-U",
+                EMBEDDED_PG_USER,
+                "--auth=scram-sha-256",
+                f"--pwfile={pwfile}",
+                "--encoding=UTF8",
+                "--no-instructions",
+            ],
+            user,
+        )
+    finally:
+        pwfile.unlink(missing_ok=True)
     if result.returncode != 0:
         raise UserError(f"initdb failed for {pgdata}: {result.stderr.strip().splitlines()[-1:]}")
+    _write_hba(pgdata)
 
 
 def start_postgres(settings: Settings) -> dict:
@@ -158,6 +180,7 @@ def start_postgres(settings: Settings) -> dict:
                 f"the embedded PostgreSQL in {pgdata} already runs on port {running_port}, not "
                 f"TALENTFLOW_PG_PORT={settings.pg_port}: run `talentflow down` first or set the port back"
             )
+        _upgrade_trusting_cluster(settings)
         return {"started": False, "pid": pid}
     if pid:
         # A postmaster.pid whose process is gone (crash, reboot, kill -9): PostgreSQL would refuse to
@@ -174,6 +197,7 @@ def start_postgres(settings: Settings) -> dict:
         shutil.chown(socket_dir, user)
         if log.exists():
             shutil.chown(log, user)
+    _make_private(socket_dir, pgdata)
     result = _run_pg(
         [
             _pg_bin("pg_ctl"),
@@ -185,7 +209,7 @@ def start_postgres(settings: Settings) -> dict:
             "-l",
             str(log),
             "-o",
-            f"-p {settings.pg_port} -h 127.0.0.1 -k {socket_dir}",
+            f"-p {settings.pg_port} -h 127.0.0.1 -k {socket_dir} -c unix_socket_permissions=0700",
             "start",
         ],
         user,
@@ -194,7 +218,94 @@ def start_postgres(settings: Settings) -> dict:
     if result.returncode != 0:
         tail = log.read_text().strip().splitlines()[-3:] if log.exists() else []
         raise UserError(f"PostgreSQL did not start ({pgdata}): {' | '.join(tail) or result.stderr.strip()}")
+    _upgrade_trusting_cluster(settings)
     return {"started": True, "pid": _postmaster_pid(pgdata)}
+
+
+# ---- embedded PostgreSQL: secure by default ----------------------------------------------------
+# Every role has a generated scram-sha-256 password (config.embedded_pg_passwords: a 0600 file under
+# TALENTFLOW_HOME); pg_hba.conf trusts nobody, on the socket or on 127.0.0.1/::1; the socket and data
+# folders are the server user's alone. ``COPY ... TO PROGRAM`` needs superuser or
+# pg_execute_server_program, which none of the platform's roles has.
+
+HBA = """\
+# Written by TalentFlow (talentflow.core.runtime): every connection proves a scram-sha-256 password;
+# the passwords are in $TALENTFLOW_HOME/secrets/postgres.json. No `trust` anywhere.
+# TYPE  DATABASE  USER  ADDRESS       METHOD
+local   all       all                 scram-sha-256
+host    all       all   127.0.0.1/32  scram-sha-256
+host    all       all   ::1/128       scram-sha-256
+"""
+
+
+def _write_hba(pgdata: Path) -> None:
+    hba = pgdata / "pg_hba.conf"
+    with hba.open("w") as fh:  # the file initdb made: keeps its owner (the server's user) and mode
+        fh.write(HBA)
+
+
+def _hba_trusts(pgdata: Path) -> bool:
+    try:
+        lines = (pgdata / "pg_hba.conf").read_text().splitlines()
+    except FileNotFoundError:
+        return False
+    rules = [line.split("#", 1)[0].split() for line in lines]
+    return any(rule and rule[-1] in ("trust", "password", "md5") for rule in rules)
+
+
+def _make_private(*folders: Path) -> None:
+    for folder in folders:
+        if folder.exists():
+            folder.chmod(0o700)
+
+
+def _upgrade_trusting_cluster(settings: Settings) -> None:
+    """A data dir from before passwords (``trust`` in pg_hba.conf): set the superuser's password while
+    trust still lets us in, then switch pg_hba.conf to scram and reload. Runs once per data dir."""
+    import psycopg
+    from psycopg import sql
+
+    if not _hba_trusts(settings.pgdata):
+        return
+    password = embedded_pg_passwords(settings)[EMBEDDED_PG_USER]
+    try:
+        with psycopg.connect(settings.embedded_url("postgres"), autocommit=True, connect_timeout=10) as conn:
+            conn.execute("SET password_encryption = 'scram-sha-256'")
+            conn.execute(
+                sql.SQL("ALTER ROLE {} WITH PASSWORD {}").format(
+                    sql.Identifier(EMBEDDED_PG_USER), sql.Literal(password)
+                )
+            )
+            _write_hba(settings.pgdata)
+            conn.execute("SELECT pg_reload_conf()")
+    except psycopg.OperationalError as exc:
+        raise UserError(
+            f"{settings.pgdata / 'pg_hba.conf'} still allows password-less logins and could not be upgraded "
+            f"({exc}): replace it with scram-sha-256 rules (see talentflow.core.runtime.HBA) or move "
+            f"{settings.pgdata} away and run `talentflow up` again"
+        ) from exc
+
+
+def secure_roles(settings: Settings) -> list[str]:
+    """Give every platform role its generated scram password (idempotent); returns the roles set."""
+    import psycopg
+    from psycopg import sql
+
+    passwords = embedded_pg_passwords(settings)
+    done = []
+    with psycopg.connect(settings.embedded_url("postgres"), autocommit=True) as conn:
+        conn.execute("SET password_encryption = 'scram-sha-256'")
+        existing = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles")}
+        for role in EMBEDDED_PG_ROLES:
+            if role not in existing or role not in passwords:
+                continue
+            conn.execute(
+                sql.SQL("ALTER ROLE {} WITH PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(passwords[role])
+                )
+            )
+            done.append(role)
+    return done
 
 
 def stop_postgres(settings: Settings) -> bool:
@@ -211,7 +322,17 @@ def stop_postgres(settings: Settings) -> bool:
 def _ensure_databases(settings: Settings) -> None:
     import psycopg
 
-    with psycopg.connect(settings.embedded_url("postgres"), autocommit=True) as conn:
+    try:
+        conn = psycopg.connect(settings.embedded_url("postgres"), autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        if "password authentication failed" not in str(exc):
+            raise
+        raise UserError(
+            f"the embedded PostgreSQL in {settings.pgdata} refused the password in "
+            f"{pg_password_file(settings)}: restore that file from a backup, or move {settings.pgdata} "
+            "away to start with an empty warehouse"
+        ) from None
+    with conn:
         existing = {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
         for db in (WAREHOUSE_DB, AIRFLOW_DB):
             if db not in existing:
@@ -265,7 +386,7 @@ def _lock(settings: Settings):
 
 def up(settings: Settings | None = None, migrate: bool = True) -> dict:
     """Start and prepare everything; returns the same object as ``status``."""
-    from talentflow.core import storage, warehouse
+    from talentflow.core import pseudonym, storage, warehouse
     from talentflow.core import tables as raw_tables
 
     settings = settings or get_settings()
@@ -277,6 +398,9 @@ def up(settings: Settings | None = None, migrate: bool = True) -> dict:
             start_postgres(settings)
             _ensure_databases(settings)
         warehouse.ensure_warehouse(settings)
+        if settings.embedded_warehouse:
+            secure_roles(settings)  # the roles ensure_warehouse created get their passwords
+        pseudonym.ensure_installed(settings)  # generated once on the embedded runtime
         raw_tables.ensure_all(settings)
         (settings.airflow_home / "logs").mkdir(parents=True, exist_ok=True)
         if migrate:
@@ -308,13 +432,13 @@ def status(settings: Settings | None = None) -> dict:
         "pid": _postmaster_pid(settings.pgdata) if pg_running else None,
     }
     state.warehouse = {
-        "url": settings.warehouse_dsn,
+        "url": mask_url(settings.warehouse_dsn),
         "external": not settings.embedded_warehouse,
         "reachable": warehouse.ping(settings),
     }
     state.airflow = {
         "home": str(settings.airflow_home),
-        "db_url": settings.airflow_db_url,
+        "db_url": mask_url(settings.airflow_db_url),
         "external": not settings.embedded_airflow_db,
         "dags_folder": str(DAGS_DIR),
     }

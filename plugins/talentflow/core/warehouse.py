@@ -24,7 +24,7 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 from psycopg.rows import dict_row
 
-from talentflow.core.config import ConfigError, Settings, get_settings
+from talentflow.core.config import ConfigError, Settings, get_settings, mask_url
 
 SCHEMAS = ("raw", "staging", "intermediate", "marts", "restricted", "audit")
 ROLES = ("loader", "transformer", "bi_reader", "hr_admin")
@@ -50,7 +50,7 @@ def connect(
             if settings.warehouse_url
             else "the embedded PostgreSQL (run `talentflow up`)"
         )
-        raise ConfigError(f"warehouse unreachable at {settings.warehouse_dsn}: check {hint}") from exc
+        raise ConfigError(f"warehouse unreachable at {mask_url(settings.warehouse_dsn)}: check {hint}") from exc
     try:
         if role:
             conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
