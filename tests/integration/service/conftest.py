@@ -45,7 +45,7 @@ def service_settings():
     # Small limits so the negative tests stay fast; quick back-off so a receiver-down test retries quickly.
     return ServiceSettings(
         max_resume_bytes=64 * 1024,
-        max_recording_bytes=512 * 1024,
+        max_recording_bytes=2 * 1024 * 1024,
         webhook_attempts=3,
         webhook_backoff_s=0.05,
         webhook_timeout_s=2,

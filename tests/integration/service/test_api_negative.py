@@ -171,7 +171,7 @@ def test_oversized_recording_upload_is_413(api, tenants):
         headers={**tenants["ha"], "Idempotency-Key": "neg-iv-rec"},
     ).json()
     url = iv["uploads"][0]["url"]
-    problem(httpx.put(url, content=b"\0" * (513 * 1024)), 413)
+    problem(httpx.put(url, content=b"\0" * (2 * 1024 * 1024 + 1024)), 413)
     problem(httpx.put(url.rsplit("/", 1)[0] + "/not-a-token", content=b"RIFF"), 403)
     # an upload token is not an access token
     problem(
