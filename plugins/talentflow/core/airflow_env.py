@@ -76,7 +76,6 @@ OPERATOR_KEYS = (
     "AIRFLOW__CORE__EXECUTOR",
     "AIRFLOW__CORE__PARALLELISM",
     "AIRFLOW__CELERY",
-    "AIRFLOW__API__",
 )
 
 
@@ -155,3 +154,28 @@ def configure_process(settings: Settings | None = None) -> dict[str, str]:
 
 def as_shell(env: dict[str, str]) -> str:
     return "\n".join(f"export {k}={shlex.quote(v)}" for k, v in env.items())
+
+
+def masked(env: dict[str, str], settings: Settings | None = None) -> dict[str, str]:
+    """``env`` for showing to a person: passwords in URLs, connection passwords/secrets and any
+    value TalentFlow knows to be secret replaced by ***. ``--shell`` (for eval) is the only unmasked
+    output."""
+    from talentflow.core.config import MASK, mask_url, redact, secret_values
+
+    known = secret_values(settings)
+    out = {}
+    for name, value in env.items():
+        if name.startswith("AIRFLOW_CONN_"):
+            try:
+                conn = json.loads(value)
+            except ValueError:
+                conn = None
+            if isinstance(conn, dict):
+                for field in ("password", "login") if conn.get("conn_type") == "aws" else ("password",):
+                    if conn.get(field):
+                        conn[field] = MASK
+                value = json.dumps(conn)
+        if "://" in value:
+            value = mask_url(value) if value.count("://") == 1 and " " not in value else value
+        out[name] = redact(value, known)
+    return out

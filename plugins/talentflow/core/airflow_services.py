@@ -187,8 +187,9 @@ def leftover_processes(settings: Settings | None = None) -> list[str]:
         try:
             if proc.pid == os.getpid():
                 continue
-            if proc.environ().get("AIRFLOW_HOME") == home:
-                found.append(f"{proc.pid} {' '.join(proc.info['cmdline'] or [])[:120]}")
+            cmdline = " ".join(proc.info["cmdline"] or [])
+            if "airflow" in cmdline and proc.environ().get("AIRFLOW_HOME") == home:
+                found.append(f"{proc.pid} {cmdline[:120]}")
         except (psutil.Error, OSError):
             continue
     return found

@@ -57,12 +57,32 @@ def dbt_vars(settings: Settings | None = None) -> dict:
     return (settings or get_settings()).dbt_vars
 
 
-def cosmos_configs(settings: Settings | None = None) -> dict:
-    """Keyword arguments for ``cosmos.DbtDag`` / ``DbtTaskGroup``."""
+# How Cosmos runs the dbt project (bench/bench_warehouse_build.py measures each on the demo world):
+#   local_runner   one Airflow task per model and one per model's tests, dbt invoked in-process
+#   local_build    one task per model running `dbt build` on it (model + its tests), in-process
+#   watcher        one producer task runs a single `dbt build`; a sensor task per model shows that
+#                  model's (and its tests') result as dbt reports it
+COSMOS_MODES = ("local_runner", "local_subprocess", "local_build", "watcher")
+DEFAULT_COSMOS_MODE = "local_runner"
+
+
+def cosmos_configs(settings: Settings | None = None, mode: str | None = None) -> dict:
+    """Keyword arguments for ``cosmos.DbtDag`` / ``DbtTaskGroup`` in one of ``COSMOS_MODES``."""
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-    from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
     settings = settings or get_settings()
+    mode = mode or settings.cosmos_mode or DEFAULT_COSMOS_MODE
+    if mode not in COSMOS_MODES:
+        raise ValueError(f"unknown Cosmos mode {mode!r}: use one of {', '.join(COSMOS_MODES)}")
+    execution = {
+        "local_runner": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        "local_subprocess": ExecutionConfig(invocation_mode=InvocationMode.SUBPROCESS),
+        "local_build": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        "watcher": ExecutionConfig(
+            execution_mode=ExecutionMode.WATCHER, invocation_mode=InvocationMode.DBT_RUNNER
+        ),
+    }[mode]
     return {
         "project_config": ProjectConfig(
             dbt_project_path=settings.dbt_project_dir,
@@ -74,10 +94,10 @@ def cosmos_configs(settings: Settings | None = None) -> dict:
             target_name=TARGET,
             profiles_yml_filepath=profiles_dir(settings) / "profiles.yml",
         ),
-        "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        "execution_config": execution,
         "render_config": RenderConfig(
             load_method=LoadMode.DBT_LS,
-            test_behavior=TestBehavior.AFTER_EACH,
+            test_behavior=TestBehavior.BUILD if mode == "local_build" else TestBehavior.AFTER_EACH,
             dbt_deps=False,
             # relationships tests need both models built: run them after both
             should_detach_multiple_parents_tests=True,
