@@ -44,17 +44,23 @@ def status(json_out: bool = JsonOption) -> None:
 
 @app.command("airflow-env")
 def airflow_env(
-    shell: bool = typer.Option(False, "--shell", help="Print `export VAR=...` lines for eval."),
+    shell: bool = typer.Option(
+        False,
+        "--shell",
+        help="Print `export VAR=...` lines for eval, WITH the passwords and keys (only this form "
+        'shows them): `eval "$(talentflow airflow-env --shell)"`; never paste it into a log or ticket.',
+    ),
     json_out: bool = JsonOption,
 ) -> None:
-    """The environment Airflow needs to run against TalentFlow's configuration."""
+    """The environment Airflow needs to run against TalentFlow's configuration (secrets masked)."""
     from talentflow.core import airflow_env as env
 
     values = run_guarded(env.airflow_environment)
     if shell:
         typer.echo(env.as_shell(values))
     else:
-        emit(values, json_out, "\n".join(f"{k}={v}" for k, v in values.items()))
+        shown = run_guarded(env.masked, values)
+        emit(shown, json_out, "\n".join(f"{k}={v}" for k, v in shown.items()))
 
 
 airflow_app = typer.Typer(
@@ -168,10 +174,8 @@ def _register_subcommands() -> None:
     from talentflow.retention.cli import app as retention_app
     from talentflow.retraining.cli import app as scoring_app
     from talentflow.service.cli import register as register_service
-    from talentflow.service.cli import register as register_service
 
     register_demo(app)
-    register_service(app)
     register_service(app)
     app.add_typer(resume_app, name="resume", help="Parse resumes.")
     app.add_typer(hris_app, name="hris", help="Load HRIS exports through mapping files.")
@@ -180,7 +184,9 @@ def _register_subcommands() -> None:
     app.add_typer(attrition_app, name="attrition", help="Attrition risk: evaluate a model on an HRIS export.")
     app.add_typer(retention_app, name="retention", help="Retention: purge recordings and quarantined files.")
     app.add_typer(people_app, name="people", help="People's rights: export, erase, withdraw consent.")
-    app.add_typer(audit_app, name="audit", help="Public audits: the bias audit (LL144) and the AI-system log.")
+    app.add_typer(
+        audit_app, name="audit", help="Public audits: the bias audit (LL144) and the AI-system log."
+    )
 
 
 _register_subcommands()

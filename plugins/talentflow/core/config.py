@@ -278,9 +278,56 @@ def mask_url(url: str | None, mask: str = MASK) -> str:
         path = parts.path
         if parts.hostname and parts.hostname.endswith("hooks.slack.com"):
             path = "/services/" + mask if path.startswith("/services/") else path
+        elif mask:  # a token in the path (Feishu, Teams, generic hooks): long opaque segments
+            path = "/".join(mask if _opaque(seg) else seg for seg in path.split("/"))
         return urlunsplit((parts.scheme, netloc, path, query, parts.fragment))
     except ValueError:
         return mask
+
+
+# Settings whose names sound secret but hold none (paths, switches).
+NOT_SECRET = frozenset({"home"})
+
+
+def secret_values(settings: BaseSettings | None = None) -> list[str]:
+    """Every secret this process knows: SecretStr settings, passwords in URL settings, the embedded
+    server's passwords. For redacting text that may quote them (logs, stored errors, CLI output)."""
+    from urllib.parse import unquote, urlsplit
+
+    settings = settings if settings is not None else get_settings()
+    found = []
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            found.append(value.get_secret_value())
+        elif isinstance(value, str) and "://" in value:
+            try:
+                password = urlsplit(value).password
+            except ValueError:
+                password = None
+            if password:
+                found += [password, unquote(password)]
+            masked = mask_url(value)
+            if masked != value:  # query tokens and hook paths: whatever masking removed
+                found += [
+                    part
+                    for part in value.replace("?", "/").replace("&", "/").split("/")
+                    if part and part not in masked and len(part) >= 8
+                ]
+    if isinstance(settings, Settings):
+        found += list(embedded_pg_passwords(settings).values())
+    return sorted({v for v in found if v and len(v) >= 4}, key=len, reverse=True)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every one of ``secrets`` replaced by ***."""
+    for value in secrets:
+        text = text.replace(value, MASK)
+    return text
+
+
+def _opaque(segment: str) -> bool:
+    return len(segment) >= 24 and sum(c.isdigit() for c in segment) >= 4 and "." not in segment
 
 
 def _secret_name(name: str) -> bool:
@@ -295,9 +342,13 @@ def describe_settings(settings: BaseSettings) -> list[tuple[str, str, str]]:
     for name, field in type(settings).model_fields.items():
         value = getattr(settings, name)
         if isinstance(value, SecretStr):
-            shown = "***" if value.get_secret_value() else ""
+            shown = MASK if value.get_secret_value() else ""
+        elif value is None:
+            shown = ""
+        elif _secret_name(name) and name not in NOT_SECRET and isinstance(value, str):
+            shown = MASK if value else ""
         else:
-            shown = "" if value is None else str(value)
+            shown = mask_url(str(value)) if "://" in str(value) else str(value)
         rows.append((f"{prefix}{name}".upper(), shown, field.description or ""))
     return rows
 
