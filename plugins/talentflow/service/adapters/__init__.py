@@ -1,0 +1,1 @@
+"""Mappings from real HR products' payloads to the TalentFlow API."""
