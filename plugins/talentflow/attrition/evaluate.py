@@ -33,7 +33,7 @@ from talentflow.attrition.model import (
 from talentflow.attrition.rules import RuleSet, evaluate, load_rules
 from talentflow.attrition.settings import AttritionSettings, get_attrition_settings
 from talentflow.core import storage, warehouse
-from talentflow.core.config import Settings, get_settings
+from talentflow.core.config import Settings, get_settings, model_signing_key
 from talentflow.core.tables.attrition import EVALUATIONS
 
 log = logging.getLogger(__name__)
@@ -306,7 +306,7 @@ def train_and_evaluate(settings: Settings | None = None, att: AttritionSettings 
         warehouse.upsert(conn, EVALUATIONS, evaluation_rows(outcome, datetime.now(UTC)))
     store = storage.get_store(settings)
     key = f"{MODELS_PREFIX}/{outcome.scorer.version}.joblib"
-    store.put(key, outcome.scorer.dumps(), content_type="application/octet-stream")
+    store.put(key, outcome.scorer.dumps(model_signing_key(settings)), content_type="application/octet-stream")
     return {"scorer_key": key, **outcome.summary()}
 
 

@@ -16,6 +16,7 @@ sampling; the calibration is checked to be increasing, so it ranks the same reas
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 from dataclasses import dataclass, field
@@ -300,18 +301,52 @@ class Scorer:
             }
         )
 
-    def dumps(self) -> bytes:
+    def dumps(self, signing_key: bytes) -> bytes:
+        """The scorer as a signed artefact: a header with the HMAC-SHA256 of the joblib payload.
+
+        joblib (pickle) runs code while loading, so whoever could write the object store could run
+        code in the worker; :meth:`loads` checks the signature first and refuses anything else."""
         import joblib
 
         buffer = io.BytesIO()
         joblib.dump(self, buffer)
-        return buffer.getvalue()
+        payload = buffer.getvalue()
+        return SIGNED_HEADER + _signature(signing_key, payload) + b"\n" + payload
 
     @staticmethod
-    def loads(data: bytes) -> Scorer:
+    def loads(data: bytes, signing_key: bytes) -> Scorer:
+        """Load a signed artefact from :meth:`dumps`; raises :class:`UntrustedArtefact` (before any
+        unpickling) when the header or the signature is not ours."""
         import joblib
 
-        return joblib.load(io.BytesIO(data))
+        if not data.startswith(SIGNED_HEADER):
+            raise UntrustedArtefact(
+                "the attrition model artefact is not signed by TalentFlow (no signature header): "
+                "refused without loading it; retrain with `attrition_alerts` to store a signed one"
+            )
+        signature, _, payload = data[len(SIGNED_HEADER) :].partition(b"\n")
+        if not hmac.compare_digest(signature, _signature(signing_key, payload)):
+            raise UntrustedArtefact(
+                "the attrition model artefact's signature does not match (changed after it was stored, "
+                "or signed with another TALENTFLOW_MODEL_SIGNING_KEY): refused without loading it"
+            )
+        scorer = joblib.load(io.BytesIO(payload))
+        if not isinstance(scorer, Scorer):
+            raise UntrustedArtefact(f"the artefact holds a {type(scorer).__name__}, not a Scorer")
+        return scorer
+
+
+SIGNED_HEADER = b"talentflow-scorer hmac-sha256 v1\n"
+
+
+class UntrustedArtefact(ValueError):
+    """A model artefact whose signature is missing or wrong: never unpickled."""
+
+
+def _signature(signing_key: bytes, payload: bytes) -> bytes:
+    if len(signing_key) < 16:
+        raise ValueError("the model signing key must have at least 16 bytes")
+    return hmac.new(signing_key, payload, hashlib.sha256).hexdigest().encode()
 
 
 def _plain(value):

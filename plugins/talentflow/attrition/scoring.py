@@ -13,7 +13,7 @@ from talentflow.attrition import features
 from talentflow.attrition.model import Scorer
 from talentflow.attrition.settings import AttritionSettings, get_attrition_settings
 from talentflow.core import recommendations, storage, warehouse
-from talentflow.core.config import Settings, get_settings
+from talentflow.core.config import Settings, get_settings, model_signing_key
 from talentflow.core.tables.attrition import SCORES
 from talentflow.core.tables.platform import RECOMMENDATIONS
 
@@ -37,7 +37,9 @@ def risk_band(
 
 
 def load_scorer(key: str, settings: Settings | None = None) -> Scorer:
-    return Scorer.loads(storage.get_store(settings).get(key))
+    """The stored scorer, after checking its signature (an unsigned or changed artefact is refused)."""
+    settings = settings or get_settings()
+    return Scorer.loads(storage.get_store(settings).get(key), model_signing_key(settings))
 
 
 def score_frame(

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         description="External PostgreSQL URL for the warehouse; unset = embedded PostgreSQL.",
     )
     pg_port: int = Field(default=54329, description="TCP port of the embedded PostgreSQL (127.0.0.1).")
+    model_signing_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key model artefacts are signed with in the object store (unsigned or changed "
+        "ones are refused); unset = generated under TALENTFLOW_HOME on the embedded runtime.",
+    )
     pseudonym_secret: SecretStr | None = Field(
         default=None,
         description="Secret of the pseudonymous keys (HMAC-SHA256); unset = generated once under "
@@ -256,6 +261,38 @@ def embedded_pg_passwords(settings: Settings) -> dict[str, str]:
     except ValueError as exc:
         raise ConfigError(f"{path} is not valid JSON: restore it from a backup ({exc})") from exc
     return {str(k): str(v) for k, v in values.items()}
+
+
+def model_signing_key(settings: Settings) -> bytes:
+    """The key model artefacts are signed with (HMAC-SHA256) before they go to the object store:
+    ``TALENTFLOW_MODEL_SIGNING_KEY`` (the same on every worker), else on the embedded runtime one
+    generated once in ``$TALENTFLOW_HOME/secrets/model-signing.key`` (0600)."""
+    import secrets
+
+    if settings.model_signing_key is not None and settings.model_signing_key.get_secret_value():
+        value = settings.model_signing_key.get_secret_value().encode()
+        if len(value) < 16:
+            raise ConfigError("TALENTFLOW_MODEL_SIGNING_KEY is too short: use at least 16 random bytes")
+        return value
+    if not settings.embedded_warehouse:
+        raise ConfigError(
+            "TALENTFLOW_MODEL_SIGNING_KEY is not set: with an external warehouse every worker needs the "
+            "same model signing key from the environment or a secrets backend"
+        )
+    path = settings.home_dir / "secrets" / "model-signing.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+    if path.stat().st_mode & 0o077:
+        raise ConfigError(f"{path} is readable by other users: `chmod 600 {path}`")
+    return path.read_text().strip().encode()
 
 
 def mask_url(url: str | None, mask: str = MASK) -> str:
