@@ -11,7 +11,9 @@ def test_embedded_defaults(monkeypatch, tmp_path):
     monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
     s = Settings()
     assert s.embedded_warehouse and s.storage_backend == "local"
-    assert s.warehouse_dsn == "postgresql://postgres@127.0.0.1:55555/warehouse"
+    password = config.embedded_pg_passwords(s)["postgres"]  # generated on first use, 0600
+    assert s.warehouse_dsn == f"postgresql://postgres:{password}@127.0.0.1:55555/warehouse"
+    assert config.pg_password_file(s).stat().st_mode & 0o777 == 0o600
     assert s.airflow_db_url.endswith("@127.0.0.1:55555/airflow")
     assert s.local_store_root == tmp_path.resolve() / "objects"
     assert s.airflow_home == tmp_path.resolve() / "airflow"

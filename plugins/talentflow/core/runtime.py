@@ -430,6 +430,7 @@ def status(settings: Settings | None = None) -> dict:
         "pgdata": str(settings.pgdata),
         "port": settings.pg_port,
         "pid": _postmaster_pid(settings.pgdata) if pg_running else None,
+        "passwords": str(pg_password_file(settings)) if settings.needs_embedded_postgres else None,
     }
     state.warehouse = {
         "url": mask_url(settings.warehouse_dsn),
@@ -468,7 +469,7 @@ def format_status(state: dict) -> str:
     pg, wh, af, st = state["postgres"], state["warehouse"], state["airflow"], state["object_store"]
     pg_line = (
         f"embedded PostgreSQL {'running' if pg['running'] else 'stopped'} on 127.0.0.1:{pg['port']} "
-        f"(data {pg['pgdata']})"
+        f"(data {pg['pgdata']}; role passwords in {pg.get('passwords')})"
         if pg["embedded"]
         else "external PostgreSQL only (no embedded server)"
     )
