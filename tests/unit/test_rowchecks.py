@@ -8,10 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from talentflow.core import quality
-from talentflow.hris import rowchecks
+from talentflow.core import quality, rowchecks
 
-SUITES = ["hris_attendance", "hris_compensation", "hris_employees", "hris_performance_reviews"]
+SUITES = [
+    "hris_attendance",
+    "hris_compensation",
+    "hris_employees",
+    "hris_performance_reviews",
+    "resume_submissions",
+]
 
 
 def _frame(suite: str, n: int = 400) -> pd.DataFrame:
@@ -68,3 +73,16 @@ def test_unknown_expectation_goes_to_great_expectations(tmp_path, monkeypatch):
     assert not rowchecks.supported(suite, frame)
     _, bad = rowchecks.find_bad_rows(frame, "odd", "t", record=False)
     assert bad == {1: ["expect_column_value_lengths_to_be_between on a"]}
+
+
+def test_unique_flags_every_copy_of_a_repeated_value_like_great_expectations(tmp_path, monkeypatch):
+    suite = {
+        "name": "u",
+        "expectations": [{"type": "expect_column_values_to_be_unique", "kwargs": {"column": "k"}}],
+    }
+    (tmp_path / "u.json").write_text(json.dumps(suite))
+    monkeypatch.setattr(quality, "expectations_dir", lambda: tmp_path)
+    frame = pd.DataFrame({"k": ["a", "b", "a", None, None, "c", "b"]})
+    _, fast = rowchecks.find_bad_rows(frame, "u", "t", record=False)
+    _, gx = quality.find_bad_rows(frame, "u", "t", record=False)
+    assert fast == gx == {i: ["expect_column_values_to_be_unique on k"] for i in (0, 1, 2, 6)}

@@ -1,12 +1,12 @@
-"""Row-level checks of an ``expectations/`` suite, vectorised with pandas, for the HRIS loader's hot path.
+"""Row-level checks of an ``expectations/`` suite, vectorised with pandas, for loaders' hot paths.
 
 ``quality.find_bad_rows`` runs a suite through Great Expectations and asks for every unexpected row
-index; on millions of rows that costs more than the load itself. The HRIS suites use four
-column-map expectations whose row rule is simple, so this module applies the same rules to whole
-columns at once and returns the same ``(QualityReport, {row index: [label, ...]})`` (same labels,
+index; on millions of rows (HRIS) that costs more than the load itself, and on a batch of resumes
+its fixed cost is seconds. The loaders' suites use a few column-map expectations whose row rule is
+simple, so this module applies the same rules to whole columns at once and returns the same ``(QualityReport, {row index: [label, ...]})`` (same labels,
 recorded in ``audit.data_quality_results`` like GX's). A suite with any other expectation type (or
 kwargs this module does not know) goes to GX unchanged, so nothing is ever checked less.
-tests/unit/hris/test_rowchecks.py holds the two side by side on the same frames.
+tests/unit/test_rowchecks.py holds the two side by side on the same frames.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ _KNOWN = {
     "expect_column_values_to_be_in_set": {"column", "value_set"},
     "expect_column_values_to_match_regex": {"column", "regex"},
     "expect_column_values_to_not_be_null": {"column"},
+    "expect_column_values_to_be_unique": {"column"},
 }
 _COMMON = {"mostly", "result_format", "catch_exceptions", "meta"}
 
@@ -45,6 +46,8 @@ def _unexpected(series: pd.Series, kind: str, kwargs: dict) -> np.ndarray:
     present = series.notna().to_numpy()
     if kind == "expect_column_values_to_not_be_null":
         return ~present
+    if kind == "expect_column_values_to_be_unique":  # every copy of a repeated value, as GX
+        return present & series.duplicated(keep=False).to_numpy()
     if kind == "expect_column_values_to_be_in_set":
         return present & ~series.isin(list(kwargs["value_set"])).to_numpy()
     if kind == "expect_column_values_to_match_regex":

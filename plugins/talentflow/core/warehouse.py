@@ -50,7 +50,9 @@ def connect(
             if settings.warehouse_url
             else "the embedded PostgreSQL (run `talentflow up`)"
         )
-        raise ConfigError(f"warehouse unreachable at {mask_url(settings.warehouse_dsn)}: check {hint}") from exc
+        raise ConfigError(
+            f"warehouse unreachable at {mask_url(settings.warehouse_dsn)}: check {hint}"
+        ) from exc
     try:
         if role:
             conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
@@ -122,27 +124,43 @@ class TableSpec:
 
 
 def ensure_table(conn: psycopg.Connection, spec: TableSpec) -> None:
-    """Create the table if missing and add columns that a newer spec introduced."""
-    cols = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(t)) for c, t in spec.columns.items()]
-    cols.append(sql.SQL("{} timestamptz NOT NULL DEFAULT now()").format(sql.Identifier(LOADED_AT)))
-    cols.append(sql.SQL("PRIMARY KEY ({})").format(sql.SQL(", ").join(map(sql.Identifier, spec.key))))
-    conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(spec.ident, sql.SQL(", ").join(cols)))
-    for col, typ in spec.columns.items():
+    """Create the table if missing and add columns that a newer spec introduced.
+
+    What exists is read from the catalogue first (no lock), so a table that already matches its spec
+    takes no DDL at all: DDL takes an exclusive lock until commit, which serialised (and could
+    deadlock) concurrent loaders that merely checked their tables.
+    """
+    state = conn.execute(
+        "SELECT c.oid IS NOT NULL, obj_description(c.oid, 'pg_class'), "
+        "coalesce((SELECT json_object_agg(a.attname, coalesce(col_description(c.oid, a.attnum), '')) "
+        "FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '{}') "
+        "FROM (SELECT to_regclass(%s) AS oid) r LEFT JOIN pg_class c ON c.oid = r.oid",
+        (f'"{spec.schema}"."{spec.name}"',),
+    ).fetchone()
+    exists, table_comment, existing = bool(state[0]), state[1], state[2] or {}
+    if not exists:
+        cols = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(t)) for c, t in spec.columns.items()]
+        cols.append(sql.SQL("{} timestamptz NOT NULL DEFAULT now()").format(sql.Identifier(LOADED_AT)))
+        cols.append(sql.SQL("PRIMARY KEY ({})").format(sql.SQL(", ").join(map(sql.Identifier, spec.key))))
         conn.execute(
-            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
-                spec.ident, sql.Identifier(col), sql.SQL(typ)
-            )
+            sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(spec.ident, sql.SQL(", ").join(cols))
         )
-    if spec.schema not in COMMENTED_SCHEMAS:
-        return  # pg_description is readable by every role: comments only where BI may look (marts)
-    if spec.comment:
+    for col, typ in spec.columns.items():
+        if col not in existing:
+            conn.execute(
+                sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                    spec.ident, sql.Identifier(col), sql.SQL(typ)
+                )
+            )
+    if spec.comment and spec.comment != table_comment:
         conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(spec.ident, sql.Literal(spec.comment)))
     for col, text in spec.column_comments.items():
-        conn.execute(
-            sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
-                spec.ident, sql.Identifier(col), sql.Literal(text)
+        if existing.get(col) != text:
+            conn.execute(
+                sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
+                    spec.ident, sql.Identifier(col), sql.Literal(text)
+                )
             )
-        )
 
 
 @dataclass

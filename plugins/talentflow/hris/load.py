@@ -18,11 +18,10 @@ from pathlib import Path
 
 from psycopg import sql
 
-from talentflow.core import quality, warehouse
+from talentflow.core import quality, rowchecks, warehouse
 from talentflow.core.config import Settings, get_settings
 from talentflow.core.tables.hris import ENTITIES
 from talentflow.core.warehouse import IngestError
-from talentflow.hris import rowchecks
 from talentflow.hris.mapping import Mapping, apply_mapping, load_mapping, read_source
 
 log = logging.getLogger(__name__)
