@@ -50,11 +50,13 @@ def create_app(
     async def lifespan(app: FastAPI):
         warehouse_tables.ensure_all(settings)
         app.state.tf.store.ensure_ready()
+        app.state.tf.open_pool()
         stop = threading.Event()
         if dispatch_loop and service.dispatch_interval_s > 0:
             threading.Thread(target=_dispatch_loop, args=(stop, settings, service), daemon=True).start()
         yield
         stop.set()
+        app.state.tf.close_pool()
 
     app = FastAPI(
         title="TalentFlow API",

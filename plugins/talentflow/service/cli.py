@@ -46,7 +46,15 @@ def serve(
     from talentflow.service.app import create_app
 
     if workers > 1:
-        uvicorn.run("talentflow.service.cli:_factory", factory=True, host=host, port=port, workers=workers)
+        # A worker imports the platform before it answers; on a busy 2-core host that can pass 5 s.
+        uvicorn.run(
+            "talentflow.service.cli:_factory",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            timeout_worker_healthcheck=120,
+        )
     else:
         uvicorn.run(create_app(dispatch_loop=dispatch), host=host, port=port)
 

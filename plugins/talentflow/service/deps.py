@@ -13,6 +13,7 @@ from fastapi import Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from psycopg_pool import ConnectionPool
 
 from talentflow.core import storage, warehouse
 from talentflow.core.config import Settings
@@ -29,9 +30,29 @@ class ServiceState:
     cache: ClientCache = field(default_factory=ClientCache)
     bucket: TokenBucket | None = None
     store: storage.ObjectStore | None = None
+    pool: ConnectionPool | None = None
+
+    def open_pool(self) -> None:
+        """Reuse warehouse connections across requests (a new PostgreSQL backend per request costs
+        more than most requests themselves)."""
+        self.pool = ConnectionPool(
+            self.settings.warehouse_dsn,
+            min_size=1,
+            max_size=self.service.db_pool_size,
+            open=True,
+            kwargs={"connect_timeout": 10},
+        )
+
+    def close_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
     def connect(self):
-        return warehouse.connect(self.settings)
+        """A warehouse connection for one unit of work: committed when the block ends cleanly."""
+        if self.pool is None:
+            return warehouse.connect(self.settings)
+        return self.pool.connection()
 
 
 def state(request: Request) -> ServiceState:

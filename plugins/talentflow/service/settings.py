@@ -38,6 +38,9 @@ class ServiceSettings(BaseSettings):
     dispatch_interval_s: float = Field(
         default=30.0, ge=0, description="`talentflow serve`'s webhook loop period; 0 = no loop."
     )
+    db_pool_size: int = Field(
+        default=8, ge=1, le=100, description="Warehouse connections kept open per server process."
+    )
     probation_months: int = Field(default=6, ge=0, le=12, description="Probation in the onboarding payload.")
 
 
