@@ -102,10 +102,78 @@ def bench_dag_test(settings, mode: str) -> dict:
     }
 
 
+def run_overhead(settings, dag_id: str, run_id: str) -> dict:
+    """Scheduler overhead of one finished DAG run, from Airflow's metadata DB."""
+    from sqlalchemy import create_engine, text
+
+    from talentflow.core.airflow_env import airflow_environment
+
+    engine = create_engine(settings.airflow_db_url)
+    with engine.connect() as conn:
+        run_row = conn.execute(
+            text("SELECT start_date, end_date FROM dag_run WHERE dag_id=:d AND run_id=:r"),
+            {"d": dag_id, "r": run_id},
+        ).one()
+        tis = conn.execute(
+            text(
+                "SELECT task_id, state, start_date, end_date, queued_dttm FROM task_instance "
+                "WHERE dag_id=:d AND run_id=:r"
+            ),
+            {"d": dag_id, "r": run_id},
+        ).all()
+    engine.dispose()
+    ran = [t for t in tis if t.start_date and t.end_date]
+    wall = (run_row.end_date - run_row.start_date).total_seconds()
+    busy = sum((t.end_date - t.start_date).total_seconds() for t in ran)
+    waits = [(t.start_date - t.queued_dttm).total_seconds() for t in ran if t.queued_dttm]
+    slots = int(airflow_environment(settings)["AIRFLOW__CORE__PARALLELISM"])
+    return {
+        "run_id": run_id,
+        "tasks": len(tis),
+        "failed_tasks": sum(t.state not in ("success", "skipped") for t in tis),
+        "wall_seconds": round(wall, 1),
+        "task_seconds_sum": round(busy, 1),
+        "mean_task_seconds": round(busy / max(1, len(ran)), 2),
+        "executor_slots": slots,
+        # what the run took beyond its tasks' own time (run in `slots` parallel), spread over the tasks
+        "overhead_seconds_per_task": round(max(0.0, wall - busy / slots) / max(1, len(ran)), 2),
+        "mean_queued_to_running_seconds": round(sum(waits) / max(1, len(waits)), 2),
+    }
+
+
+def overhead_of_existing_runs(home: str, dag_id: str) -> list[dict]:
+    """Scheduler overhead of every finished run of ``dag_id`` in an existing runtime (e.g. the one the
+    scheduler e2e test left in its TALENTFLOW_HOME), started again on a free port just for this."""
+    os.environ["TALENTFLOW_HOME"] = home
+    from talentflow.core import runtime
+    from talentflow.core.config import get_settings
+
+    settings = get_settings()
+    runtime.start_postgres(settings)
+    try:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(settings.airflow_db_url)
+        with engine.connect() as conn:
+            run_ids = (
+                conn.execute(
+                    text(
+                        "SELECT run_id FROM dag_run WHERE dag_id=:d AND state IN ('success','failed') ORDER BY start_date"
+                    ),
+                    {"d": dag_id},
+                )
+                .scalars()
+                .all()
+            )
+        engine.dispose()
+        return [run_overhead(settings, dag_id, r) for r in run_ids]
+    finally:
+        runtime.stop_postgres(settings)
+
+
 def bench_scheduler(settings, modes: list[str]) -> list[dict]:
     """The real warehouse_build under the scheduler, once per Cosmos mode."""
     import httpx
-    from sqlalchemy import create_engine, text
 
     from talentflow.core import airflow_services as services
 
@@ -145,39 +213,7 @@ def bench_scheduler(settings, modes: list[str]) -> list[dict]:
             api.patch("/dags/warehouse_build", json={"is_paused": True})
         finally:
             services.stop(settings)
-        engine = create_engine(settings.airflow_db_url)
-        with engine.connect() as conn:
-            run_row = conn.execute(
-                text("SELECT start_date, end_date FROM dag_run WHERE dag_id='warehouse_build' AND run_id=:r"),
-                {"r": run_id},
-            ).one()
-            tis = conn.execute(
-                text(
-                    "SELECT task_id, state, start_date, end_date, queued_dttm FROM task_instance "
-                    "WHERE dag_id='warehouse_build' AND run_id=:r"
-                ),
-                {"r": run_id},
-            ).all()
-        engine.dispose()
-        ran = [t for t in tis if t.start_date and t.end_date]
-        wall = (run_row.end_date - run_row.start_date).total_seconds()
-        busy = sum((t.end_date - t.start_date).total_seconds() for t in ran)
-        waits = [(t.start_date - t.queued_dttm).total_seconds() for t in ran if t.queued_dttm]
-        slots = int(services.process_env(settings)["AIRFLOW__CORE__PARALLELISM"])
-        out.append(
-            {
-                "mode": mode,
-                "state": state,
-                "tasks": len(tis),
-                "failed_tasks": sum(t.state not in ("success", "skipped") for t in tis),
-                "wall_seconds": round(wall, 1),
-                "task_seconds_sum": round(busy, 1),
-                "executor_slots": slots,
-                # what the run took beyond its tasks' own time, spread over the tasks
-                "overhead_seconds_per_task": round(max(0.0, wall - busy / slots) / max(1, len(ran)), 2),
-                "mean_queued_to_running_seconds": round(sum(waits) / max(1, len(waits)), 2),
-            }
-        )
+        out.append({"mode": mode, "state": state, **run_overhead(settings, "warehouse_build", run_id)})
     return out
 
 
@@ -191,7 +227,20 @@ def main() -> None:
         "--scheduler", action="store_true", help="Also run warehouse_build under the scheduler."
     )
     parser.add_argument("--scheduler-modes", default="local_runner,watcher")
+    parser.add_argument(
+        "--overhead-from-home",
+        help="Only report the scheduler overhead of the warehouse_build runs in this TALENTFLOW_HOME.",
+    )
     args = parser.parse_args()
+    if args.overhead_from_home:
+        from talentflow.core.runtime import free_port
+
+        os.environ["TALENTFLOW_PG_PORT"] = str(free_port())
+        rows = overhead_of_existing_runs(args.overhead_from_home, "warehouse_build")
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "scheduler_overhead.json").write_text(json.dumps(rows, indent=2, default=str))
+        print(json.dumps(rows, indent=2, default=str))
+        return
 
     _own_runtime()
     from talentflow.core import airflow_env, dagrun, runtime

@@ -44,6 +44,10 @@ def airflow_environment(settings: Settings | None = None) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": settings.airflow_db_url,
+        # Cosmos keeps dbt's partial-parse state and the dbt ls cache here; its default (/tmp/cosmos) is
+        # shared by every runtime on the machine, so another runtime's profile made each task re-parse
+        # the whole dbt project.
+        "AIRFLOW__COSMOS__CACHE_DIR": str(settings.home_dir / "cosmos"),
         **machine_sizing(settings),
         **api_server(settings),
         **telemetry_switches(settings.telemetry),
