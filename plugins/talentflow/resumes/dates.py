@@ -6,26 +6,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-MONTHS: dict[str, int] = {}
-for _num, _names in enumerate(
-    [
-        "jan january ene enero janv janvier januar gen gennaio",
-        "feb february febr febrero fev fevr fevrier février fevereiro februar febbraio",
-        "mar march marzo mars marz märz maerz marco março",
-        "apr april abr abril avr avril aprile",
-        "may mayo mai maggio maio",
-        "jun june junio juin juni giugno junho",
-        "jul july julio juil juillet juli luglio julho",
-        "aug august ago agosto aout août",
-        "sep sept september septiembre septembre settembre setembro",
-        "oct october octubre octobre oktober ottobre outubro okt",
-        "nov november noviembre novembre novembro",
-        "dec december dic diciembre decembre décembre dezember dez dicembre dezembro",
-    ],
-    start=1,
-):
-    for _n in _names.split():
-        MONTHS[_n] = _num
+from talentflow.core.datafiles import packaged_yaml
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in packaged_yaml("talentflow.resumes", "months.yaml")["months"].items()
+    for name in names
+}
+"""Month name or abbreviation (``data/months.yaml``) -> month number."""
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 
 _MONTH_RE = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"

@@ -5,22 +5,12 @@ from __future__ import annotations
 import re
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
-
-
 PHONE_RE = re.compile(
     r"(?<![\w/+])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?\d{2,5}(?:[\s.\-]\d{2,8}){1,4}(?![\w/])"
 )
-
-
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b(?:linkedin\.com|github\.com)/\S+", re.I)
-
-
 SEPARATORS = re.compile(r"\t|\s+\|\s+|\s+[—–]\s+|\s+-\s+|\s+@\s+|\s+·\s+|\s+•\s+|\s+/\s+(?=[A-Z])")
-
-
 REMOTE_RE = re.compile(r"^\s*(?:remote|fully remote|remote \(.*\))\s*$", re.I)
-
-
 SCHOOL_RE = re.compile(
     r"\b(?:University|Universit[äaé]t?|Universit[ée]|Universidad|Universidade|Università|College|"
     r"Institute|Institut|Instituto|School|Academy|Polytechnic|Politecnico|Polytechnique|Hochschule|"

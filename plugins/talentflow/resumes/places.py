@@ -11,8 +11,6 @@ from talentflow.resumes.patterns import REMOTE_RE, SCHOOL_RE, SEPARATORS, URL_RE
 from talentflow.resumes.roles import company_score
 
 _PLACE = r"[A-ZÀ-Ý][\w'.À-ÿ-]*(?:\s+(?:[A-ZÀ-Ý][\w'.À-ÿ-]*|de|del|am|upon|on|la|le|sur))*"
-
-
 LOCATION_RE = re.compile(
     rf"(?P<loc>{_PLACE}(?:,\s*{_PLACE})?,\s*(?P<region>[A-Z]{{2,3}}|{_PLACE}))(?:\s+\d{{4,5}}(?:-\d{{4}})?)?\s*$"
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from talentflow.core.datafiles import packaged_yaml
 from talentflow.resumes.dates import as_of_month, month_index
 from talentflow.resumes.model import Experience, FocusPoint, ParsedResume, PrescreenNote
 from talentflow.resumes.normalize import fold
@@ -28,61 +29,8 @@ OUTCOME_RE = re.compile(
 
 # Checked in order: the first family whose words appear in a title wins ("Data Engineer" is data).
 JOB_FAMILIES: list[tuple[str, tuple[str, ...]]] = [
-    ("product", ("product manager", "product owner", "product lead")),
-    (
-        "data",
-        ("data ", "analyst", "scientist", "machine learning", "business intelligence", "bi ", "analytics"),
-    ),
-    ("design", ("designer", "ux", "ui ", "illustrator", "artist", "art director")),
-    (
-        "software",
-        (
-            "software",
-            "developer",
-            "programmer",
-            "devops",
-            "sre",
-            "site reliability",
-            "engineer",
-            "architect",
-            "swe",
-            "sde",
-            "full stack",
-            "frontend",
-            "backend",
-            "qa ",
-        ),
-    ),
-    ("sales", ("sales", "account executive", "business development", "account manager")),
-    ("marketing", ("marketing", "seo", "content", "social media", "brand", "growth", "communications")),
-    (
-        "finance",
-        ("accountant", "finance", "financial", "auditor", "controller", "bookkeeper", "tax", "treasury"),
-    ),
-    ("hr", ("recruiter", "hr ", "human resources", "talent", "people partner", "people operations")),
-    ("education", ("teacher", "tutor", "instructor", "professor", "lecturer", "educator", "teaching")),
-    (
-        "healthcare",
-        ("nurse", "physician", "therapist", "pharmacist", "medical", "clinical", "caregiver", "paramedic"),
-    ),
-    ("operations", ("operations", "logistics", "supply chain", "warehouse", "procurement", "buyer")),
-    (
-        "customer_service",
-        (
-            "customer service",
-            "customer support",
-            "support specialist",
-            "call center",
-            "cashier",
-            "barista",
-            "server",
-            "retail associate",
-            "sales associate",
-        ),
-    ),
-    ("legal", ("lawyer", "attorney", "paralegal", "counsel", "legal")),
-    ("hospitality", ("chef", "cook", "waiter", "waitress", "hotel", "hospitality")),
-    ("trades", ("electrician", "mechanic", "carpenter", "welder", "technician", "plumber")),
+    (family, tuple(words))
+    for family, words in packaged_yaml("talentflow.resumes", "job_families.yaml")["job_families"].items()
 ]
 
 

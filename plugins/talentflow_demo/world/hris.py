@@ -16,8 +16,11 @@ from typing import TextIO
 
 import numpy as np
 
+from talentflow.core.datafiles import packaged_yaml
 from talentflow_demo.world import lexicon
 from talentflow_demo.world.attendance import AttendanceWriter
+from talentflow_demo.world.draw import ascii_slug
+from talentflow_demo.world.lexicon import frozen
 from talentflow_demo.world.params import (
     ALL_COMPETENCIES,
     JOB_FAMILIES,
@@ -25,7 +28,7 @@ from talentflow_demo.world.params import (
     WorldParams,
     family_competencies,
 )
-from talentflow_demo.world.people import Candidate, ascii_slug, first_name_for
+from talentflow_demo.world.people import Candidate, first_name_for
 from talentflow_demo.world.timeline import Timeline
 from talentflow_demo.world.workforce import (
     CHUNK,
@@ -37,132 +40,14 @@ from talentflow_demo.world.workforce import (
     emp_id,
 )
 
-RATING_LABELS = (
-    "",
-    "Unsatisfactory",
-    "Needs Improvement",
-    "Meets Expectations",
-    "Exceeds Expectations",
-    "Outstanding",
-)
-GENDER_CODE = {"female": "F", "male": "M", "non_binary": "X"}
-VOLUNTARY_REASONS = ("Relocation", "Personal Reasons", "Better Opportunity", "Work-Life Balance")
-INVOLUNTARY_REASONS = ("Restructuring", "Policy Violation")
-
-
-HEADERS = {
-    "employees.csv": [
-        "EmpID",
-        "First_Name",
-        "Last_Name",
-        "Email",
-        "Gender",
-        "Birth_Dt",
-        "Dept_Code",
-        "Job_Code",
-        "Job_Title",
-        "Job_Level",
-        "Manager_EmpID",
-        "Location",
-        "Hire_Dt",
-        "Applicant_ID",
-        "Emp_Status",
-        "Term_Dt",
-        "FTE",
-    ],
-    "job_history.csv": [
-        "EmpID",
-        "Effective_Dt",
-        "Action",
-        "Action_Reason",
-        "Job_Code",
-        "Job_Title",
-        "Job_Level",
-        "Dept_Code",
-    ],
-    "compensation.csv": [
-        "EmpID",
-        "Effective_Dt",
-        "Change_Reason",
-        "Annual_Base_Salary",
-        "Currency",
-        "Pay_Grade",
-        "Grade_Min",
-        "Grade_Max",
-        "Compa_Ratio",
-        "Pct_Change",
-    ],
-    "performance_reviews.csv": [
-        "Review_ID",
-        "EmpID",
-        "Review_Period",
-        "Period_Start",
-        "Period_End",
-        "Overall_Rating",
-        "Rating_Label",
-        "Goal_Attainment_Pct",
-        "Reviewer_EmpID",
-        "Submitted_Dt",
-    ],
-    "training.csv": [
-        "EmpID",
-        "Course_ID",
-        "Course_Title",
-        "Enrolled_Dt",
-        "Completion_Dt",
-        "Status",
-        "Hours",
-        "Score",
-    ],
-    "terminations.csv": ["EmpID", "Term_Dt", "Term_Type", "Term_Reason", "Notice_Dt", "Rehire_Eligible"],
-    "attendance.csv": ["EmpID", "Work_Date", "Pay_Code", "Hours", "OT_Hours"],
-    "attendance_weekly.csv": [
-        "EmpID",
-        "Week_Start",
-        "Days_Worked",
-        "PTO_Days",
-        "Sick_Days",
-        "Absent_Days",
-        "Reg_Hours",
-        "OT_Hours",
-    ],
-    "workforce_snapshot.csv": [
-        "EmployeeNumber",
-        "Snapshot_Date",
-        "Attrition",
-        "Department",
-        "JobRole",
-        "JobLevel",
-        "MonthlyIncome",
-        "PercentSalaryHike",
-        "OverTime",
-        "PerformanceRating",
-        "JobSatisfaction",
-        "EnvironmentSatisfaction",
-        "WorkLifeBalance",
-        "YearsAtCompany",
-        "YearsInCurrentRole",
-        "YearsSinceLastPromotion",
-        "TrainingTimesLastYear",
-    ],
-}
-
-COURSE_TITLES = {
-    "communication": ("Clear Business Writing", "Presenting with Confidence"),
-    "problem_solving": ("Structured Problem Solving", "Root Cause Analysis"),
-    "teamwork": ("Working Across Teams", "Collaboration Essentials"),
-    "ownership": ("Accountability at Work", "Driving Results"),
-    "learning_agility": ("Learning How to Learn", "Growth Mindset Workshop"),
-    "innovation": ("Design Thinking Basics", "Experimentation for Everyone"),
-    "customer_focus": ("Customer Empathy", "Handling Difficult Customers"),
-    "negotiation": ("Negotiation Fundamentals", "Value-Based Selling"),
-    "technical_depth": ("Advanced Debugging", "Performance Engineering"),
-    "system_design": ("Designing Distributed Systems", "Architecture Trade-offs"),
-    "process_improvement": ("Lean Foundations", "Six Sigma Yellow Belt"),
-    "planning": ("Project Planning Essentials", "Risk Management"),
-    "leadership": ("Leading Through Change", "New Manager Bootcamp"),
-    "coaching": ("Coaching Conversations", "Giving Effective Feedback"),
-}
+_DATA = frozen(packaged_yaml("talentflow_demo.world", "hris.yaml"))
+HEADERS: dict[str, tuple[str, ...]] = _DATA["headers"]
+"""Export file -> its columns, in order (``data/hris.yaml``)."""
+RATING_LABELS: tuple[str, ...] = _DATA["rating_labels"]
+GENDER_CODE: dict[str, str] = _DATA["gender_code"]
+VOLUNTARY_REASONS: tuple[str, ...] = _DATA["voluntary_reasons"]
+INVOLUNTARY_REASONS: tuple[str, ...] = _DATA["involuntary_reasons"]
+COURSE_TITLES: dict[str, tuple[str, ...]] = _DATA["course_titles"]
 
 
 def training_catalog() -> list[dict]:

@@ -1,15 +1,16 @@
-"""Candidates: who they are (latent competencies, motivation, demographics), what their resume says,
-how far they get in the hiring funnel, and which of them are the same person applying twice."""
+"""Candidates: who they are (latent competencies, motivation, demographics), how far they get in the
+hiring funnel, and which of them are the same person applying twice. What their resume says is drawn
+in ``resume_content``."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from talentflow_demo.world import lexicon
 from talentflow_demo.world.company import Requisition
+from talentflow_demo.world.draw import pick
 from talentflow_demo.world.params import (
     ALL_COMPETENCIES,
     COMPETENCY_INDEX,
@@ -19,26 +20,10 @@ from talentflow_demo.world.params import (
     WorldParams,
     family_competencies,
 )
+from talentflow_demo.world.resume_content import ResumeContent, make_resume_content, rewrite_resume
 from talentflow_demo.world.timeline import Timeline
 
 STAGES = ("applied", "screened", "interviewed", "offered", "hired")
-
-
-@dataclass
-class ResumeContent:
-    name: str
-    email: str
-    phone: str  # E.164
-    phone_display: str
-    location: str
-    title: str
-    summary: str
-    skills: list[str]
-    education: list[dict]
-    experience: list[dict]
-    certifications: list[str]
-    languages: list[tuple[str, str]]  # (language, level)
-    experience_years: float
 
 
 @dataclass
@@ -81,23 +66,10 @@ class Candidate:
         return self.stage == "hired"
 
 
-def ascii_slug(text: str) -> str:
-    """'Zoë Müller' -> 'Zoe Muller' (emails and file names stay ASCII)."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
 def draw_latent(rng: np.random.Generator, n: int, loading: float) -> np.ndarray:
     g = rng.standard_normal((n, 1))
     e = rng.standard_normal((n, len(ALL_COMPETENCIES)))
     return loading * g + np.sqrt(1 - loading**2) * e
-
-
-def pick(rng: np.random.Generator, options, p=None):
-    return (
-        options[int(rng.choice(len(options), p=p))]
-        if p is not None
-        else options[int(rng.integers(len(options)))]
-    )
 
 
 def first_name_for(sex: str, rng: np.random.Generator) -> str:
@@ -121,179 +93,6 @@ def age_band(age: float) -> str:
 def _month(day: int, timeline: Timeline) -> int:
     d = timeline.date(day)
     return d.year * 12 + d.month - 1
-
-
-def _ym(month_index: int) -> str:
-    return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
-
-
-def _phone(rng: np.random.Generator, location: str) -> tuple[str, str]:
-    line = f"01{int(rng.integers(0, 100)):02d}"
-    if location.endswith("UK"):
-        display = pick(rng, (f"+44 20 7946 {line}", f"020 7946 {line}", f"+44 (0)20 7946 {line}"))
-        return f"+44207946{line}", display
-    area = pick(rng, lexicon.US_AREA_CODES)
-    e164 = f"+1{area}555{line}"
-    display = pick(
-        rng,
-        (
-            f"({area}) 555-{line}",
-            f"+1 {area} 555 {line}",
-            f"{area}-555-{line}",
-            f"+1 ({area}) 555-{line}",
-            f"{area}.555.{line}",
-        ),
-    )
-    return e164, display
-
-
-def _email(first: str, last: str, rng: np.random.Generator, variant: int | None = None) -> str:
-    f = ascii_slug(first).lower().replace("'", "").replace("-", "")
-    last_ = ascii_slug(last).lower().replace("'", "").replace(" ", "")
-    v = int(rng.integers(5)) if variant is None else variant
-    local = (
-        f"{f}.{last_}",
-        f"{f}{last_}{int(rng.integers(1, 99))}",
-        f"{f[0]}.{last_}",
-        f"{last_}{f[0]}",
-        f"{f}_{last_}",
-    )[v]
-    return f"{local}@{pick(rng, lexicon.PERSONAL_EMAIL_DOMAINS)}"
-
-
-def make_resume_content(
-    first: str,
-    last: str,
-    family: str,
-    req: Requisition,
-    applied_month: int,
-    rng: np.random.Generator,
-    location: str,
-) -> tuple[ResumeContent, float]:
-    """A career consistent with the target requisition; returns the content and the career start age."""
-    req_level = int(req.level[1])
-    years_target = max(0.25, req.min_experience_years + rng.normal(1.0, 2.2))
-    months_total = int(round(years_target * 12))
-    n_jobs = int(
-        min(1 + (years_target > 2) + (years_target > 5) + (years_target > 9) + rng.integers(0, 2), 5)
-    )
-    shares = rng.dirichlet(np.full(n_jobs, 2.0))
-    lengths = np.maximum(3, np.round(shares * months_total)).astype(int)
-    currently_employed = rng.random() < 0.75
-    end = applied_month if currently_employed else applied_month - int(rng.integers(1, 7))
-    jobs: list[dict] = []
-    employers = rng.choice(len(lexicon.EMPLOYERS), size=n_jobs, replace=False)
-    top_level = int(np.clip(req_level + rng.integers(-1, 1), 1, 4))
-    cursor_end = end
-    for k in range(n_jobs):  # most recent first
-        length = int(lengths[k])
-        start = cursor_end - length
-        level = int(np.clip(top_level - k, 1, 4))
-        title = pick(rng, lexicon.RESUME_TITLES[family][level - 1])
-        ach_pool = lexicon.ACHIEVEMENTS[family]
-        bullets = [
-            ach_pool[j].format(
-                n=int(rng.integers(3, 40)),
-                n2=int(rng.integers(41, 90)),
-                pct=int(rng.integers(8, 45)),
-                k=int(rng.integers(50, 900)),
-            )
-            for j in rng.choice(len(ach_pool), size=int(rng.integers(1, 3)), replace=False)
-        ]
-        jobs.append(
-            {
-                "company": lexicon.EMPLOYERS[int(employers[k])],
-                "title": title,
-                "start": _ym(start),
-                "end": None if (k == 0 and currently_employed) else _ym(cursor_end),
-                "months": cursor_end - start
-                if not (k == 0 and currently_employed)
-                else applied_month - start,
-                "bullets": bullets,
-            }
-        )
-        cursor_end = start - int(rng.integers(0, 4))
-    career_start_month = cursor_end
-    experience_months = sum(j.pop("months") for j in jobs)
-
-    # education
-    degree_order = ("none", "bachelor", "master", "phd")
-    wanted = degree_order.index(req.degree)
-    degree_idx = int(np.clip(wanted + rng.choice([-1, 0, 0, 0, 1]), 0, 3))
-    field_ = pick(rng, lexicon.FIELDS_OF_STUDY[family])
-    grad_year = career_start_month // 12
-    education: list[dict] = []
-    schools = rng.choice(len(lexicon.SCHOOLS), size=3, replace=False)
-    if degree_idx >= 1:
-        bachelor_year = grad_year - (2 if degree_idx == 2 else 5 if degree_idx == 3 else 0)
-        if degree_idx >= 2:
-            kind = degree_order[degree_idx]
-            education.append(
-                {
-                    "degree": kind,
-                    "label": pick(rng, lexicon.DEGREE_LABELS[kind]),
-                    "field": field_,
-                    "school": lexicon.SCHOOLS[int(schools[0])],
-                    "year": grad_year,
-                }
-            )
-        education.append(
-            {
-                "degree": "bachelor",
-                "label": pick(rng, lexicon.DEGREE_LABELS["bachelor"]),
-                "field": field_ if degree_idx == 1 else pick(rng, lexicon.FIELDS_OF_STUDY[family]),
-                "school": lexicon.SCHOOLS[int(schools[1])],
-                "year": bachelor_year,
-            }
-        )
-    # skills: some of the requisition's, some others from the family and common pools
-    fit = rng.beta(3, 2)
-    skills = [s for s in req.required_skills if rng.random() < fit]
-    others = [s for s in lexicon.SKILLS[family] if s not in skills]
-    skills += [others[j] for j in rng.choice(len(others), size=int(rng.integers(2, 5)), replace=False)]
-    skills += [
-        lexicon.COMMON_SKILLS[j]
-        for j in rng.choice(len(lexicon.COMMON_SKILLS), size=int(rng.integers(0, 3)), replace=False)
-    ]
-    skills = [skills[j] for j in rng.permutation(len(skills))]
-    certs = []
-    if rng.random() < 0.4:
-        pool = lexicon.CERTIFICATIONS[family]
-        certs = [pool[j] for j in rng.choice(len(pool), size=int(rng.integers(1, 3)), replace=False)]
-    languages = [("English", pick(rng, ("native", "fluent", "professional"), p=(0.6, 0.3, 0.1)))]
-    for j in rng.choice(
-        np.arange(1, len(lexicon.LANGUAGES)), size=int(rng.choice(3, p=(0.45, 0.4, 0.15))), replace=False
-    ):
-        languages.append((lexicon.LANGUAGES[int(j)], pick(rng, lexicon.LANGUAGE_LEVELS)))
-    e164, display = _phone(rng, location)
-    years = round(experience_months / 12, 1)
-    title = jobs[0]["title"]
-    area = ", ".join(skills[:3])
-    summary = pick(
-        rng,
-        (
-            f"{title} with {int(years)}+ years of experience. Strong in {area}.",
-            f"Results-driven {title.lower()} experienced in {area}. Looking for my next challenge.",
-            f"{int(years)} years in {family} roles; hands-on with {area}.",
-            f"I am a {title.lower()} who enjoys {area} and working with great teams.",
-        ),
-    )
-    content = ResumeContent(
-        name=f"{first} {last}",
-        email=_email(first, last, rng),
-        phone=e164,
-        phone_display=display,
-        location=location,
-        title=title,
-        summary=summary,
-        skills=skills,
-        education=education,
-        experience=jobs,
-        certifications=certs,
-        languages=languages,
-        experience_years=years,
-    )
-    return content, float(career_start_month) / 12.0
 
 
 def _consent(rng: np.random.Generator, params: WorldParams) -> str:
@@ -370,7 +169,7 @@ def make_candidates(
         source = pick(rng, [s for s in lexicon.SOURCES if s != orig.source])
         latest = max(timeline.n_days - 120, req.opened_day + 1)
         applied = int(np.clip(orig.applied_day + rng.integers(1, 30), req.opened_day, latest))
-        content = _rewrite_resume(orig.resume, orig.first_name, orig.last_name, rng)
+        content = rewrite_resume(orig.resume, orig.first_name, orig.last_name, rng)
         raw.append(
             Candidate(
                 candidate_id="",
@@ -408,38 +207,6 @@ def make_candidates(
         if cand.duplicate_of is not None:
             cand.duplicate_of = first_id[cand.person_id]
     return candidates
-
-
-def _rewrite_resume(base: ResumeContent, first: str, last: str, rng: np.random.Generator) -> ResumeContent:
-    """A second version of someone's resume: middle initial, other email, other phone format."""
-    middle = lexicon.MIDDLE_INITIALS[int(rng.integers(len(lexicon.MIDDLE_INITIALS)))]
-    name = f"{first} {middle}. {last}" if rng.random() < 0.4 else base.name
-    email = base.email if rng.random() < 0.5 else _email(first, last, rng)
-    digits = base.phone
-    if digits.startswith("+1"):
-        a, line = digits[2:5], digits[-4:]
-        display = pick(rng, (f"{a}-555-{line}", f"({a}) 555-{line}", f"+1 {a} 555 {line}"))
-    else:
-        display = pick(rng, (f"+44 20 7946 {digits[-4:]}", f"020 7946 {digits[-4:]}"))
-    skills = list(base.skills)
-    if len(skills) > 3 and rng.random() < 0.5:
-        skills.pop(int(rng.integers(len(skills))))
-    experience = [dict(job) for job in base.experience]
-    return ResumeContent(
-        name=name,
-        email=email,
-        phone=digits,
-        phone_display=display,
-        location=base.location,
-        title=base.title,
-        summary=base.summary,
-        skills=skills,
-        education=[dict(e) for e in base.education],
-        experience=experience,
-        certifications=list(base.certifications),
-        languages=list(base.languages),
-        experience_years=base.experience_years,
-    )
 
 
 def is_biased(cand: Candidate, bias: BiasSpec | None) -> bool:
