@@ -92,24 +92,38 @@ def match_requisitions(
     if not resumes or not reqs:
         return []
     res_vecs = resume_vectors if resume_vectors is not None else embed_resumes(resumes, embedder, batch_size)
-    req_vecs = embedder.encode([requisition_text(r) for r in reqs], batch_size=batch_size)
-    sims = res_vecs @ req_vecs.T
+    req_vecs = _requisition_vectors(reqs, embedder, batch_size)
+    # All similarities of the batch in one product; the rules below only read them.
+    sims = (np.asarray(res_vecs, dtype=np.float32) @ req_vecs.T).tolist()
     out: list[Match] = []
+    keys = candidate_keys or {}
     for i, resume in enumerate(resumes):
         folded = _FoldedText(resume)
+        key = keys.get(resume.text_sha256)
+        row = sims[i]
         for j, req in enumerate(reqs):
-            out.append(
-                evaluate_match(
-                    resume,
-                    req,
-                    float(sims[i, j]),
-                    tax,
-                    embedder.version,
-                    (candidate_keys or {}).get(resume.text_sha256),
-                    folded,
-                )
-            )
+            out.append(evaluate_match(resume, req, row[j], tax, embedder.version, key, folded))
     return out
+
+
+# Open requisitions change rarely and every batch matches against all of them: their vectors are
+# kept per (model, text) so a batch only embeds the ones it has not seen.
+_REQ_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+_REQ_VECTORS_MAX = 4096
+
+
+def _requisition_vectors(
+    reqs: Sequence[Mapping[str, Any]], embedder: TextEmbedder, batch_size: int
+) -> np.ndarray:
+    texts = [requisition_text(r) for r in reqs]
+    version = str(getattr(embedder, "version", id(embedder)))
+    missing = list(dict.fromkeys(t for t in texts if (version, t) not in _REQ_VECTORS))
+    if missing:
+        if len(_REQ_VECTORS) + len(missing) > _REQ_VECTORS_MAX:
+            _REQ_VECTORS.clear()
+        for text, vec in zip(missing, embedder.encode(missing, batch_size=batch_size), strict=True):
+            _REQ_VECTORS[(version, text)] = np.asarray(vec, dtype=np.float32)
+    return np.stack([_REQ_VECTORS[(version, t)] for t in texts])
 
 
 class _FoldedText:
