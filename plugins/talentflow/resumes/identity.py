@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel
 
@@ -98,15 +98,28 @@ class IdentityLink(BaseModel):
     """The other submissions of the same candidate (this batch and ``known``)."""
 
 
+# The ingestion batch asks for each resume's record twice (erasure refusals, then identity
+# resolution); the MinHash is the costly part, so records are kept for the last few thousand resumes.
+_RECORDS: dict[tuple, IdentityRecord] = {}
+_RECORDS_MAX = 4096
+
+
 def identity_record(resume: ParsedResume, default_region: str = "US") -> IdentityRecord:
-    return IdentityRecord(
-        submission_id=resume.text_sha256,
-        email=normalize_email(resume.email),
-        phone=normalize_phone(resume.phone, default_region),
-        minhash=text_minhash(resume.text),
-        file=resume.file,
-        name=resume.name,
-    )
+    key = (resume.text_sha256, resume.email, resume.phone, resume.name, resume.file, default_region)
+    cached = _RECORDS.get(key)
+    if cached is None:
+        cached = IdentityRecord(
+            submission_id=resume.text_sha256,
+            email=normalize_email(resume.email),
+            phone=normalize_phone(resume.phone, default_region),
+            minhash=text_minhash(resume.text),
+            file=resume.file,
+            name=resume.name,
+        )
+        if len(_RECORDS) >= _RECORDS_MAX:
+            _RECORDS.clear()
+        _RECORDS[key] = cached
+    return replace(cached, minhash=list(cached.minhash))
 
 
 def candidate_key_for(anchor: str) -> str:
