@@ -152,6 +152,8 @@ def ensure_table(conn: psycopg.Connection, spec: TableSpec) -> None:
                     spec.ident, sql.Identifier(col), sql.SQL(typ)
                 )
             )
+    if spec.schema not in COMMENTED_SCHEMAS:
+        return  # pg_description is readable by every role: comments only where BI may look (marts)
     if spec.comment and spec.comment != table_comment:
         conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(spec.ident, sql.Literal(spec.comment)))
     for col, text in spec.column_comments.items():
