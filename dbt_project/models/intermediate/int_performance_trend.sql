@@ -1,5 +1,6 @@
 -- Per employee: first and latest rating, the yearly trend (least-squares slope) and ratings at
--- about 6 and 12 months after hire (the validity criterion for feedback retraining).
+-- about 6 and 12 months after hire (the validity criterion for feedback retraining; the windows in days
+-- after hire are the vars rating_6m_window_days and rating_12m_window_days).
 with reviews as (
     select r.*, e.hire_date
     from {{ ref('stg_hris__performance_reviews') }} as r
@@ -23,9 +24,9 @@ select
     round(avg(rating), 3) as mean_rating,
     round(regr_slope(rating, extract(epoch from review_date::timestamp) / 31557600.0)::numeric, 3)
         as rating_trend_per_year,
-    round(avg(rating) filter (where review_date between hire_date + 120 and hire_date + 240), 3)
+    round(avg(rating) filter (where review_date between hire_date + {{ var('rating_6m_window_days')[0] }} and hire_date + {{ var('rating_6m_window_days')[1] }}), 3)
         as rating_6m,
-    round(avg(rating) filter (where review_date between hire_date + 300 and hire_date + 450), 3)
+    round(avg(rating) filter (where review_date between hire_date + {{ var('rating_12m_window_days')[0] }} and hire_date + {{ var('rating_12m_window_days')[1] }}), 3)
         as rating_12m
 from ranked
 group by employee_id

@@ -46,10 +46,17 @@ DASHBOARD_PREFIX = "reports/dashboard"
 _LOCK_ID = 0x7A1E47F12  # one alert sender at a time (a second run waits for nothing, it refuses)
 
 
-def default_partners_path() -> Path:
+PARTNERS_SEED = "hr_business_partners"
+# People's names and addresses: seeded into restricted, never into a schema BI reads.
+PARTNERS_TABLE = f"restricted.{PARTNERS_SEED}"
+PARTNER_COLUMNS = ("department", "hrbp_name", "hrbp_email", "channel")
+
+
+def partners_seed_file() -> Path:
+    """The seed's CSV in the dbt project (what ``dbt seed`` loads into ``PARTNERS_TABLE``)."""
     from talentflow.warehouse_build.dbt_project import project_dir
 
-    return project_dir() / "seeds" / "hr_business_partners.csv"
+    return project_dir() / "seeds" / f"{PARTNERS_SEED}.csv"
 
 
 # ---- who gets what ----------------------------------------------------------------------------
@@ -83,10 +90,15 @@ def parse_partners(rows: Iterable[dict], source: str = "hr_business_partners.csv
     return partners
 
 
-def load_partners(path: Path | str | None = None) -> list[Partner]:
-    path = Path(path) if path else default_partners_path()
+def load_partners(path: Path | str | None = None, settings: Settings | None = None) -> list[Partner]:
+    """The partners in ``path`` when given, else the seeded table in the warehouse."""
+    if path is None:
+        from talentflow.warehouse_build.seeds import read_seed
+
+        return parse_partners(read_seed(PARTNERS_TABLE, PARTNER_COLUMNS, settings), PARTNERS_TABLE)
+    path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"HR business partners seed not found: {path}")
+        raise FileNotFoundError(f"HR business partners file not found: {path}")
     with path.open(newline="", encoding="utf-8") as fh:
         return parse_partners(csv.DictReader(fh), path.name)
 
@@ -304,7 +316,7 @@ def send_alerts(
     """Alert HR business partners about the high-risk episodes current on ``day`` not yet alerted."""
     settings = settings or get_settings()
     att = att or get_attrition_settings()
-    partners = load_partners(att.hrbp_file)
+    partners = load_partners(att.hrbp_file, settings)
     store = storage.get_store(settings)
     dashboard_url = store.url_for(f"{DASHBOARD_PREFIX}/{day.isoformat()}.html")
     run = AlertRun(day.isoformat())

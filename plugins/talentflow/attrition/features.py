@@ -130,7 +130,7 @@ left join lateral (
     order by c.effective_date desc
     limit 1
 ) as pay on true
-left join marts.salary_bands as sb
+left join hr_config.salary_bands as sb
     on sb.job_family = coalesce(pos.job_family, d.job_family) and sb.level = coalesce(pos.level, d.level)
 left join lateral (
     select

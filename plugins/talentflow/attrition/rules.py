@@ -1,8 +1,10 @@
-"""Transparent attrition-risk rules, read from the HR-editable dbt seed ``seeds/attrition_rules.csv``.
+"""Transparent attrition-risk rules, from the HR-editable dbt seed ``attrition_rules``.
 
 A rule is one or more rows sharing a ``rule_id``; it matches when all its conditions hold. The rules
 score is the sum of the weights of the matching rules, and every match is a reason (with what HR is
-asked to do). The seed is the single source of truth: dbt loads it for BI, this module evaluates it.
+asked to do). The seed is the single source of truth: dbt loads it into ``hr_config.attrition_rules``
+and this module evaluates what the warehouse holds (what was deployed, not whatever CSV sits beside
+the code); a file given explicitly (``TALENTFLOW_ATTRITION_RULES_FILE``, ``--rules``) overrides it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from talentflow.attrition.features import EXTRA, FEATURES
+from talentflow.core.config import Settings
 
 OPERATORS = {
     "=": operator.eq,
@@ -40,10 +43,15 @@ COLUMNS = (
 KNOWN_COLUMNS = frozenset((*FEATURES, *EXTRA))
 
 
-def default_rules_path() -> Path:
+SEED = "attrition_rules"
+SEED_TABLE = f"hr_config.{SEED}"
+
+
+def seed_file() -> Path:
+    """The seed's CSV in the dbt project (what ``dbt seed`` loads into ``SEED_TABLE``)."""
     from talentflow.warehouse_build.dbt_project import project_dir
 
-    return project_dir() / "seeds" / "attrition_rules.csv"
+    return project_dir() / "seeds" / f"{SEED}.csv"
 
 
 @dataclass(frozen=True)
@@ -179,10 +187,15 @@ def parse_rules(rows: Iterable[Mapping[str, str]], source: str = "attrition_rule
     return RuleSet(rules, version, source)
 
 
-def load_rules(path: Path | str | None = None) -> RuleSet:
-    path = Path(path) if path else default_rules_path()
+def load_rules(path: Path | str | None = None, settings: Settings | None = None) -> RuleSet:
+    """The rules in ``path`` when given, else the seeded table in the warehouse."""
+    if path is None:
+        from talentflow.warehouse_build.seeds import read_seed
+
+        return parse_rules(read_seed(SEED_TABLE, COLUMNS, settings), SEED_TABLE)
+    path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"attrition rules seed not found: {path}")
+        raise FileNotFoundError(f"attrition rules file not found: {path}")
     with path.open(newline="", encoding="utf-8") as fh:
         return parse_rules(csv.DictReader(fh), path.name)
 

@@ -48,7 +48,9 @@ def secret(settings: Settings | None = None) -> bytes:
     if settings.pseudonym_secret is not None and settings.pseudonym_secret.get_secret_value():
         value = settings.pseudonym_secret.get_secret_value().encode()
         if value.startswith(b"change-me"):
-            raise ConfigError("TALENTFLOW_PSEUDONYM_SECRET still holds the example value: set a random secret")
+            raise ConfigError(
+                "TALENTFLOW_PSEUDONYM_SECRET still holds the example value: set a random secret"
+            )
         if len(value) < MIN_SECRET_BYTES:
             raise ConfigError(
                 f"TALENTFLOW_PSEUDONYM_SECRET is too short ({len(value)} bytes): use at least "

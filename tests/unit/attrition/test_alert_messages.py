@@ -16,6 +16,7 @@ from talentflow.attrition.alerting import (
     load_partners,
     parse_partners,
     partners_for,
+    partners_seed_file,
     payload_for,
 )
 from talentflow.attrition.settings import AttritionSettings
@@ -53,7 +54,7 @@ PARTNER = Partner("eng-plt", "Wei Zhang", "wei.zhang@larkspur.example", "wecom")
 
 
 def test_the_seed_routes_every_department_with_a_fallback():
-    partners = load_partners()
+    partners = load_partners(partners_seed_file())
     assert [p.channel for p in partners_for("ENG-PLT", partners)] == ["wecom"]
     assert [p.name for p in partners_for("unknown-dept", partners)] == ["HR Operations"]
     assert {p.channel for p in partners} == {"email", "slack", "wecom", "dingtalk"}

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from talentflow.attrition.rules import RulesError, evaluate, load_rules, parse_rules
+from talentflow.attrition.rules import RulesError, evaluate, load_rules, parse_rules, seed_file
 
 ROW = {
     "rule_id": "r",
@@ -28,7 +28,7 @@ def frame(**cols) -> pd.DataFrame:
 
 
 def test_the_seed_loads_with_the_rules_the_brief_names():
-    rules = load_rules()
+    rules = load_rules(seed_file())
     ids = {r.rule_id for r in rules}
     assert {"growth_stalled", "pay_below_band", "high_overtime", "sick_days_up", "absences_up"} <= ids
     growth = next(r for r in rules if r.rule_id == "growth_stalled")

@@ -18,9 +18,7 @@ with candidates as (
         where status = 'done'
         order by candidate_id, requisition_id, scored_at desc
     ) as i on i.candidate_id = a.candidate_id and i.requisition_id = a.requisition_id
-    left join {{ source('ats', 'ats_applications') }} as raw_app
-        on raw_app.candidate_id = a.candidate_id and raw_app.requisition_id = a.requisition_id
-    left join {{ ref('stg_resumes__submissions') }} as s on s.file_name = raw_app.resume_file
+    left join {{ ref('stg_resumes__submissions') }} as s on s.file_name = a.resume_file
     where i.recommendation = 'advance' or a.stage_reached in ('offered', 'hired')
 ),
 

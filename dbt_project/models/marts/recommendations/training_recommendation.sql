@@ -1,6 +1,5 @@
-{% set competencies = ['communication', 'problem_solving', 'teamwork', 'ownership', 'learning_agility',
-                       'innovation', 'customer_focus', 'negotiation', 'technical_depth', 'system_design',
-                       'process_improvement', 'planning', 'leadership', 'coaching'] %}
+{# The competency list is the var `competencies` (dbt_project.yml), one baseline_<c> column each. #}
+{% set competencies = var('competencies') %}
 -- Courses from the seeded catalogue for each competency below its target at hire, and for the job
 -- family's core competencies when performance is trending down. Courses already completed are skipped.
 with baseline as (
@@ -21,7 +20,7 @@ needs as (
     select b.employee_key, b.job_family, b.competency, b.score, t.target_score, 'performance_trending_down'
     from baseline as b
     inner join {{ ref('competency_targets') }} as t using (job_family, competency)
-    where b.rating_trend_per_year < -0.25 and t.target_score > {{ var('competency_target') }}
+    where b.rating_trend_per_year < {{ var('declining_rating_trend_per_year') }} and t.target_score > {{ var('competency_target') }}
 ),
 
 done as (

@@ -1,6 +1,5 @@
-{% set competencies = ['communication', 'problem_solving', 'teamwork', 'ownership', 'learning_agility',
-                       'innovation', 'customer_focus', 'negotiation', 'technical_depth', 'system_design',
-                       'process_improvement', 'planning', 'leadership', 'coaching'] %}
+{# The competency list is the var `competencies` (dbt_project.yml), one baseline_<c> column each. #}
+{% set competencies = var('competencies') %}
 -- One row per employee: the interview baseline, then performance, training, promotions and pay.
 with employees as (
     select * from {{ ref('int_employees_current') }}

@@ -7,5 +7,6 @@ select
     lower(stage_reached) as stage_reached,
     coalesce(hired, false) as is_hired,
     hired_at,
-    interview_id
+    interview_id,
+    resume_file
 from {{ source('ats', 'ats_applications') }}
