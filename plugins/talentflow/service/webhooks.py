@@ -96,6 +96,27 @@ def enqueue(conn, client_id: str, event_type: str, subject_id: str, data: dict) 
     return ids
 
 
+def broadcast(conn, event_type: str, subject_id: str, data: dict) -> list[str]:
+    """Queue an event for every client with an endpoint subscribed to it by name (platform-wide events
+    such as ``attrition.alert``, which belong to no one tenant's candidates)."""
+    clients = warehouse.fetch_all(
+        conn,
+        "SELECT DISTINCT client_id FROM restricted.webhook_endpoints WHERE active"
+        " AND event_types @> to_jsonb(%s::text)",
+        (event_type,),
+    )
+    return [i for c in clients for i in enqueue(conn, c["client_id"], event_type, subject_id, data)]
+
+
+def emit_attrition_alert(alert: dict, settings: Settings | None = None) -> list[str]:
+    """``attrition.alert`` for one alert (``employee_key`` — the pseudonymous key, never a name — risk
+    band, probability, reasons); the attrition_alerts DAG may call it beside its chat/e-mail channels."""
+    if "employee_key" not in alert:
+        raise UserError("an attrition alert needs its employee_key (pseudonymous)")
+    with warehouse.connect(settings) as conn:
+        return broadcast(conn, "attrition.alert", str(alert["employee_key"]), alert)
+
+
 class _Undelivered(Exception):
     pass
 

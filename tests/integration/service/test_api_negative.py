@@ -291,3 +291,58 @@ def test_etag_and_pagination(api, tenants):
             break
     assert sorted(seen) == sorted({"R-1", "R-page-0", "R-page-1", "R-page-2"})
     problem(httpx.get(f"{api.url}/v1/requisitions", params={"cursor": "garbage"}, headers=h), 400)
+
+
+def test_uploads_refused_once_the_interview_is_completed(api, tenants):
+    h = tenants["ha"]
+    iv = httpx.post(
+        f"{api.url}/v1/interviews",
+        json={"candidate_id": tenants["cand"]["candidate_id"]},
+        headers={**h, "Idempotency-Key": "neg-iv-late"},
+    ).json()
+    for up in iv["uploads"]:
+        assert httpx.put(up["url"], content=b"RIFF-first").status_code == 204
+    done = httpx.post(
+        f"{api.url}/v1/interviews/{iv['interview_id']}/complete",
+        json={},
+        headers={**h, "Idempotency-Key": "late-done"},
+    )
+    assert done.status_code == 202
+    problem(httpx.put(iv["uploads"][0]["url"], content=b"RIFF-replaced"), 409)
+
+
+def test_rate_limit_is_429_per_client(clean_runtime, service_settings, tenants):
+    from talentflow.service.app import create_app
+
+    from .conftest import LiveServer
+
+    tight = service_settings.model_copy(update={"rate_per_s": 0.2, "rate_burst": 3})
+    with LiveServer(create_app(clean_runtime, tight)) as server:
+        codes = [
+            httpx.get(f"{server.url}/v1/candidates", headers=tenants["ha"]).status_code for _ in range(4)
+        ]
+        assert codes == [200, 200, 200, 429]
+        body = problem(httpx.get(f"{server.url}/v1/candidates", headers=tenants["ha"]), 429)
+        assert body["type"].endswith("rate-limited")
+        assert (
+            httpx.get(f"{server.url}/v1/candidates", headers=tenants["hb"]).status_code == 200
+        )  # per client
+
+
+def test_attrition_alert_reaches_subscribed_clients_only(api, tenants, clean_runtime, service_settings):
+    from talentflow.service import webhooks
+
+    with Receiver() as receiver:
+        ep = httpx.post(
+            f"{api.url}/v1/webhook-endpoints",
+            json={"url": receiver.url, "event_types": ["attrition.alert"]},
+            headers={**tenants["hb"], "Idempotency-Key": "alert-ep"},
+        ).json()
+        ids = webhooks.emit_attrition_alert(
+            {"employee_key": "emp_7f3a", "risk_band": "high", "probability": 0.41}, clean_runtime
+        )
+        assert len(ids) == 1
+        results = webhooks.deliver_pending(clean_runtime, service_settings)
+        assert {r["status"] for r in results} == {"delivered"}
+        (event,) = receiver.events(ep["secret"])
+    assert event["type"] == "attrition.alert" and event["data"]["employee_key"] == "emp_7f3a"

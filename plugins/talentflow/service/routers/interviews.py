@@ -385,6 +385,9 @@ async def upload_recording(request: Request, token: str):
         raise Problem(403, "this upload URL is not valid", kind="upload-invalid") from None
     if claims.get("typ") != "upload":
         raise Problem(403, "this upload URL is not valid", kind="upload-invalid")
+    status = await run_in_threadpool(_interview_status, st, claims["iid"])
+    if status not in ("invited", "recorded"):
+        raise Problem(409, f"the interview is {status}: recordings can no longer change", kind="conflict")
     limit = int(claims["max"])
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
@@ -405,6 +408,14 @@ async def upload_recording(request: Request, token: str):
             st.store.put, claims["key"], tmp, length=size, content_type=request.headers.get("content-type")
         )
     await run_in_threadpool(_mark_uploaded, st, claims["iid"], claims["qid"])
+
+
+def _interview_status(st, interview_id: str) -> str:
+    with st.connect() as conn:
+        row = conn.execute(
+            "SELECT status FROM raw.interview_invitations WHERE interview_id = %s", (interview_id,)
+        ).fetchone()
+    return row[0] if row else "withdrawn"
 
 
 def _mark_uploaded(st, interview_id: str, question_id: str) -> None:
