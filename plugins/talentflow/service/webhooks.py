@@ -196,7 +196,9 @@ def deliver_pending(settings: Settings | None = None, service: ServiceSettings |
     with warehouse.connect(settings) as conn:
         pending = warehouse.fetch_all(
             conn,
-            "SELECT delivery_id FROM audit.webhook_deliveries WHERE status = 'pending' ORDER BY created_at",
+            # an endpoint deleted (deactivated) meanwhile gets nothing more
+            "SELECT d.delivery_id FROM audit.webhook_deliveries d JOIN restricted.webhook_endpoints e"
+            " USING (endpoint_id) WHERE d.status = 'pending' AND e.active ORDER BY d.created_at",
         )
     return [deliver(r["delivery_id"], settings, service) for r in pending]
 
