@@ -129,6 +129,39 @@ class Settings(BaseSettings):
         default="",
         description="Extra skills-taxonomy YAML files (os.pathsep-separated) on top of the bundled one.",
     )
+    # ---- resume parsing limits (decompression bombs are refused before the expensive work) ----
+    resume_max_uncompressed_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1,
+        description="Largest total a DOCX package or a PDF's compressed streams may inflate to "
+        "(too_large_uncompressed).",
+    )
+    resume_max_zip_entries: int = Field(
+        default=1000, ge=1, description="Most entries a DOCX package may hold (too_many_entries)."
+    )
+    resume_max_compression_ratio: float = Field(
+        default=100.0,
+        gt=1,
+        description="Highest uncompressed/compressed ratio of a DOCX entry above 1 MiB (compression_ratio).",
+    )
+    resume_max_xml_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1, description="Largest XML part of a DOCX, in bytes (too_large_xml)."
+    )
+    resume_max_xml_depth: int = Field(
+        default=200, ge=8, description="Deepest element nesting of a DOCX XML part (xml_too_deep)."
+    )
+    resume_max_pages: int = Field(
+        default=50, ge=1, description="Most pages of a PDF resume (too_many_pages)."
+    )
+    resume_max_page_chars: int = Field(
+        default=100_000, ge=1, description="Most characters on one PDF page (too_much_text)."
+    )
+    resume_max_text_chars: int = Field(
+        default=1_000_000, ge=1, description="Most characters of text one resume may yield (too_much_text)."
+    )
+    resume_parse_timeout_s: float = Field(
+        default=30.0, gt=0, description="Longest time one resume may take to read (parse_timeout)."
+    )
     # ---- running Airflow (talentflow airflow, the scheduler tests) ----
     telemetry: bool = Field(
         default=False,

@@ -43,7 +43,9 @@ def parse(
 
     One JSON object for one file; a JSON list for several, where a file that cannot be read is
     {"file", "error": {"reason_code", "message"}}. Exits 2 when the only file, or every file, cannot
-    be read (reason codes: missing, corrupt, encrypted, empty, too_large, unsupported_type, undecodable).
+    be read (reason codes: missing, corrupt, encrypted, empty, too_large, unsupported_type, undecodable,
+    and the TALENTFLOW_RESUME_* limits: too_large_uncompressed, too_many_entries, compression_ratio,
+    too_large_xml, xml_too_deep, xml_entities, too_many_pages, too_much_text, parse_timeout).
     """
     from talentflow.resumes.extract import UnreadableResume
     from talentflow.resumes.taxonomy import load_taxonomy

@@ -12,7 +12,13 @@ from typing import Any
 from talentflow.resumes.ats import structured_fields
 from talentflow.resumes.dates import total_years
 from talentflow.resumes.education import degree_level
-from talentflow.resumes.extract import DEFAULT_MAX_BYTES, UnreadableResume, extract_document, read_source
+from talentflow.resumes.extract import (
+    DEFAULT_MAX_BYTES,
+    ExtractLimits,
+    UnreadableResume,
+    extract_document,
+    read_source,
+)
 from talentflow.resumes.fields import Fields, extract_fields
 from talentflow.resumes.language import detect_language
 from talentflow.resumes.model import Education, Experience, ParsedResume
@@ -27,15 +33,19 @@ def parse_resume(
     max_bytes: int = DEFAULT_MAX_BYTES,
     taxonomy: Taxonomy | None = None,
     as_of: date | None = None,
+    limits: ExtractLimits | None = None,
 ) -> ParsedResume:
     """Parse one resume (a path, or bytes with their ``filename``).
 
     Raises :class:`UnreadableResume` (``reason_code``: corrupt, encrypted, empty, too_large,
-    unsupported_type, undecodable) for a file that cannot be read, FileNotFoundError for a missing path.
+    unsupported_type, undecodable, and the limits' too_large_uncompressed, too_many_entries,
+    compression_ratio, too_large_xml, xml_too_deep, xml_entities, too_many_pages, too_much_text,
+    parse_timeout) for a file that cannot be read, FileNotFoundError for a missing path.
+    ``limits`` default to the ``TALENTFLOW_RESUME_*`` settings.
     ``as_of`` is the date that "present" means (default: today).
     """
     data, name = read_source(source, filename, max_bytes)
-    doc = extract_document(data, name, max_bytes)
+    doc = extract_document(data, name, max_bytes, limits)
     tax = taxonomy or load_taxonomy()
     text = normalize_text(doc.text)
     fields = extract_fields(text, tax, as_of)
@@ -122,6 +132,7 @@ def parse_batch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     taxonomy: Taxonomy | None = None,
     as_of: date | None = None,
+    limits: ExtractLimits | None = None,
 ) -> BatchResult:
     """Parse many resumes (paths, or ``(filename, bytes)`` pairs from object storage).
 
@@ -129,6 +140,7 @@ def parse_batch(
     quarantine's ``.error.json``); they never stop the rest of the batch.
     """
     tax = taxonomy or load_taxonomy()
+    lim = limits or ExtractLimits.from_settings()
     result = BatchResult()
     for item in items:
         if isinstance(item, tuple):
@@ -137,7 +149,9 @@ def parse_batch(
         else:
             name, source = Path(item).name, item
         try:
-            result.parsed.append(parse_resume(source, name, max_bytes=max_bytes, taxonomy=tax, as_of=as_of))
+            result.parsed.append(
+                parse_resume(source, name, max_bytes=max_bytes, taxonomy=tax, as_of=as_of, limits=lim)
+            )
         except UnreadableResume as exc:
             result.errors.append(exc)
         except FileNotFoundError as exc:
