@@ -58,13 +58,15 @@ def purge(
     dry_run: bool = False,
     run_id: str = "cli",
     progress: Callable[[str], None] | None = None,
+    warehouse_data: bool = False,
 ) -> dict:
     """Delete every object past its policy's retention; returns per-policy counts and bytes.
 
     ``dry_run`` counts what would go and deletes nothing. Objects are deleted in batches of
     ``BATCH`` and each batch is recorded right after, so the audit never lists an object that is
     still there; if that write fails the run fails, and the log holds the deleted keys' hashes.
-    A re-run deletes what an interrupted one left and records nothing twice.
+    A re-run deletes what an interrupted one left and records nothing twice. ``warehouse_data`` also
+    applies the warehouse policies of :mod:`talentflow.people.retention` (the people_retention DAG).
     """
     settings = settings or get_settings()
     now = now or datetime.now(UTC)
@@ -135,5 +137,11 @@ def purge(
         log.info(message)
         if progress:
             progress(message)
+    if warehouse_data:  # personal data in the warehouse: never-hired candidates, AI-system log, audit
+        from talentflow.people.retention import purge_warehouse
+
+        tables = purge_warehouse(settings, now=now, dry_run=dry_run, run_id=run_id)
+        recorded += tables.pop("_recorded")
+        summary["policies"].update(tables)
     summary["recorded"] = recorded
     return summary

@@ -32,35 +32,28 @@ MIN_HOLDOUT = 5
 def impact_ratio(
     above: pd.Series, groups: pd.Series, min_group_size: int = 20, exclude: tuple[str, ...] = EXCLUDED_GROUPS
 ) -> dict:
-    """Adverse-impact ratio: min over groups of (group's rate of ``above``) / (highest group's rate)."""
+    """Adverse-impact ratio: min over groups of (group's rate of ``above``) / (highest group's rate).
+    The same computation as the published bias audit (:func:`talentflow.fairness.impact.impact_table`)."""
+    from talentflow.fairness.impact import impact_table
+
     df = pd.DataFrame({"above": above, "group": groups}).dropna()
-    df["group"] = df["group"].astype(str).str.strip().str.lower()
-    df = df[~df["group"].isin(exclude)]
-    sizes = df.groupby("group").size()
-    counted = sizes[sizes >= min_group_size].index
-    small = {str(g): int(n) for g, n in sizes.items() if n < min_group_size}
-    df = df[df["group"].isin(counted)]
-    rates = df.groupby("group")["above"].mean().astype(float)
+    table = impact_table(
+        df["above"], df["group"], min_share=0.0, min_group_size=min_group_size, unknown=exclude
+    )
+    counted = [c for c in table["categories"] if not c["excluded"]]
     result = {
-        "air": None,
-        "rates": {str(g): round(float(r), 4) for g, r in rates.items()},
-        "n": {str(g): int(sizes[g]) for g in counted},
-        "too_small": small,
-        "reference_group": None,
-        "lowest_group": None,
+        "air": table["min_impact_ratio"],
+        "rates": {c["category"]: c["rate"] for c in counted},
+        "n": {c["category"]: c["n"] for c in counted},
+        "too_small": {c["category"]: c["n"] for c in table["categories"] if c["excluded"]},
+        "reference_group": table["reference"],
+        "lowest_group": table["lowest"],
     }
-    if len(rates) < 2 or rates.max() <= 0:
+    if result["air"] is None:
         result["reason"] = (
             f"fewer than two groups with at least {min_group_size} interviewed candidates "
-            f"(counted: {sorted(map(str, counted))}, too small: {small})"
+            f"(counted: {sorted(result['n'])}, too small: {result['too_small']})"
         )
-        return result
-    ratios = rates / rates.max()
-    result.update(
-        air=round(float(ratios.min()), 4),
-        reference_group=str(rates.idxmax()),
-        lowest_group=str(ratios.idxmin()),
-    )
     return result
 
 

@@ -15,13 +15,14 @@ from talentflow.core.tables import (
     attrition,
     hris,
     interviews,
+    people,
     platform,
     resumes,
     retraining,
     service,
 )
 
-DOMAINS = (resumes, interviews, ats, attrition, retraining, platform, service)
+DOMAINS = (resumes, interviews, ats, attrition, retraining, platform, service, people)
 
 
 def all_specs() -> list[warehouse.TableSpec]:
