@@ -132,6 +132,43 @@ def as_of_month(as_of: date | None) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
+AsOfSource = str
+"""How the "as of" date of a resume was found: ``given``, ``file_metadata``, ``latest_date`` (the
+latest date the text mentions) or ``today`` (nothing better)."""
+
+
+def latest_mentioned(text: str, today: date | None = None) -> date | None:
+    """The latest month the text mentions, a bare year read as its December, never after today.
+
+    "Present" itself is not a date, so a resume whose latest date is the start of its current job
+    yields that month: the years of that job are then a lower bound, not a guess up to today."""
+    today = today or date.today()
+    cap = f"{today.year:04d}-{today.month:02d}"
+    months = [d for d, _ in find_dates(text) if d <= cap]
+    if not months:
+        return None
+    year, month = (int(x) for x in max(months).split("-"))
+    return date(year, month, 1)
+
+
+def resume_as_of(
+    given: date | None, file_date: date | None, text: str, today: date | None = None
+) -> tuple[date, AsOfSource]:
+    """The date "present" means for one resume: the caller's, else the file's own date (never before
+    the latest date its text mentions: a converted old file can carry a newer date, not an older
+    one), else the latest date the text mentions, else today."""
+    if given is not None:
+        return given, "given"
+    mentioned = latest_mentioned(text, today)
+    if file_date is not None:
+        if mentioned is not None and mentioned > file_date:
+            return mentioned, "latest_date"
+        return file_date, "file_metadata"
+    if mentioned is not None:
+        return mentioned, "latest_date"
+    return today or date.today(), "today"
+
+
 def total_years(ranges: list[tuple[str, str | None]], as_of: date | None = None) -> float:
     """Years covered by ``ranges``, overlaps counted once, rounded to 0.1.
 

@@ -48,7 +48,16 @@ class ParsedResume(BaseModel):
     education: list[Education] = Field(default_factory=list)
     experience: list[Experience] = Field(default_factory=list)
     experience_years: float = 0.0
-    """Years covered by the work history, overlapping jobs counted once."""
+    """Years covered by the work history, overlapping jobs counted once, "present" meaning ``as_of``."""
+    as_of: str | None = None
+    """``YYYY-MM-DD`` the resume is taken to be written on: what "Present/Current/Now" means."""
+    as_of_source: Literal["given", "file_metadata", "latest_date", "today"] | None = None
+    confidence: dict[str, float] = Field(default_factory=dict)
+    """0..1 per field (name, email, phone, location, skills, experience, education, experience_years)."""
+    needs_review: bool = False
+    """True when a required field (name, a contact, a work or education entry) is missing or unsure."""
+    review_reasons: list[str] = Field(default_factory=list)
+    """Stable codes of why: missing_name, unsure_name, missing_contact, missing_history, unsure_history."""
     certifications: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
     """Spoken languages the candidate lists (English names)."""

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from talentflow.resumes.ats import structured_fields
-from talentflow.resumes.dates import total_years
+from talentflow.resumes.confidence import assess
+from talentflow.resumes.dates import resume_as_of, total_years
 from talentflow.resumes.education import degree_level
 from talentflow.resumes.extract import (
     DEFAULT_MAX_BYTES,
@@ -42,17 +43,20 @@ def parse_resume(
     compression_ratio, too_large_xml, xml_too_deep, xml_entities, too_many_pages, too_much_text,
     parse_timeout) for a file that cannot be read, FileNotFoundError for a missing path.
     ``limits`` default to the ``TALENTFLOW_RESUME_*`` settings.
-    ``as_of`` is the date that "present" means (default: today).
+    ``as_of`` is the date that "present" means; by default the resume's own date (file metadata, else
+    the latest date its text mentions, else today), reported in ``as_of``/``as_of_source``.
     """
     data, name = read_source(source, filename, max_bytes)
     doc = extract_document(data, name, max_bytes, limits)
     tax = taxonomy or load_taxonomy()
     text = normalize_text(doc.text)
-    fields = extract_fields(text, tax, as_of)
+    # "Present" means when the resume was written, not when it is read (issue 13).
+    when, when_source = resume_as_of(as_of, doc.document_date, text)
+    fields = extract_fields(text, tax, when)
     if doc.structured is not None:
-        fields = _merge_ats(fields, structured_fields(doc.structured), tax, as_of)
+        fields = _merge_ats(fields, structured_fields(doc.structured), tax, when)
     language, _ = detect_language(text)
-    return ParsedResume(
+    parsed = ParsedResume(
         file=name,
         format=doc.format,
         text_sha256=text_sha256(text),
@@ -72,7 +76,12 @@ def parse_resume(
         projects=fields.projects,
         sections=fields.sections,
         text=text,
+        as_of=when.isoformat(),
+        as_of_source=when_source,
     )
+    parsed.confidence, parsed.review_reasons = assess(parsed, from_structured=doc.structured is not None)
+    parsed.needs_review = bool(parsed.review_reasons)
+    return parsed
 
 
 def parse_text(text: str, filename: str = "resume.txt", **kwargs: Any) -> ParsedResume:
