@@ -2,7 +2,8 @@
 
 Per batch: parse every file (an unreadable one goes to ``quarantine/resumes/`` beside a
 ``<name>.error.json`` and a row in ``audit.ingest_errors``; the batch goes on), validate the parsed
-rows with Great Expectations (rows that break it are quarantined the same way), resolve identities
+rows with the ``resume_submissions`` suite (vectorised by ``core.rowchecks``, the same rules as Great
+Expectations; rows that break it are quarantined the same way), resolve identities
 against everyone seen before, embed resumes and open requisitions once per batch with MiniLM, match,
 write pre-screening notes, COPY-upsert, and only then move the files to ``archive/resumes/``.
 Keys are content hashes, so re-running on the same files changes nothing.
@@ -15,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from talentflow.core import quality, storage, warehouse
+from talentflow.core import quality, rowchecks, storage, warehouse
 from talentflow.core.config import Settings, get_settings
 from talentflow.core.tables.resumes import CONTACTS, MATCHES, PRESCREEN, SUBMISSIONS
 from talentflow.core.warehouse import IngestError
@@ -109,7 +110,6 @@ def process_batch(
     max_bytes: int = MAX_BYTES,
 ) -> dict:
     from talentflow.core.models import get_embedder
-    from talentflow.people.refusals import refuse_erased_resumes
     from talentflow.resumes import (
         embed_resumes,
         match_requisitions,
@@ -149,12 +149,9 @@ def process_batch(
             counts.quarantined += 1
 
         parsed = list(batch.parsed)
-        identities = {p.text_sha256: identity_record(p) for p in parsed}
-        # Resumes of people whose data was erased are refused (deleted, with the reason in audit).
-        parsed = refuse_erased_resumes(parsed, identities, conn=conn, store=store, key_of=key_of, run_id=run_id)
-        counts.quarantined += len(batch.parsed) - len(parsed)
         known = _known_identities(conn)
         links = {link.submission_id: link for link in resolve_identities(parsed, known=known)}
+        identities = {p.text_sha256: identity_record(p) for p in parsed}
         frame = pd.DataFrame(
             [
                 {
@@ -183,7 +180,7 @@ def process_batch(
         if len(frame):
             # The same file twice in one batch is one submission: keep the first, archive both.
             frame = frame.drop_duplicates("submission_id").reset_index(drop=True)
-            _, bad = quality.find_bad_rows(
+            _, bad = rowchecks.find_bad_rows(
                 frame, "resume_submissions", "resume batch", run_id=run_id, settings=settings
             )
             for idx, reasons in bad.items():
