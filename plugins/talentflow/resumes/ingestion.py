@@ -110,6 +110,7 @@ def process_batch(
     max_bytes: int = MAX_BYTES,
 ) -> dict:
     from talentflow.core.models import get_embedder
+    from talentflow.people.refusals import refuse_erased_resumes
     from talentflow.resumes import (
         embed_resumes,
         match_requisitions,
@@ -149,9 +150,14 @@ def process_batch(
             counts.quarantined += 1
 
         parsed = list(batch.parsed)
+        identities = {p.text_sha256: identity_record(p) for p in parsed}
+        # Resumes of people whose data was erased are refused (deleted, with the reason in audit).
+        parsed = refuse_erased_resumes(
+            parsed, identities, conn=conn, store=store, key_of=key_of, run_id=run_id
+        )
+        counts.quarantined += len(batch.parsed) - len(parsed)
         known = _known_identities(conn)
         links = {link.submission_id: link for link in resolve_identities(parsed, known=known)}
-        identities = {p.text_sha256: identity_record(p) for p in parsed}
         frame = pd.DataFrame(
             [
                 {
