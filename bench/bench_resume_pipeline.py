@@ -104,6 +104,7 @@ def main() -> None:
     report = {
         "resumes": len(keys),
         "batch": args.batch,
+        "profiled": args.profile,  # cProfile slows the Python-heavy stages
         "seconds": round(seconds, 1),
         "resumes_per_s": round(len(keys) / seconds, 1),
         "limit": "parse_batch alone on the same files",

@@ -54,7 +54,7 @@ def warehouse_rows() -> list[Row]:
     rows = []
     for label, key in (
         ("first load", "first_load"),
-        ("merge, 10% changed", "merge"),
+        ("merge: 90% new keys, 10% changed", "merge"),
         ("unchanged reload", "reload"),
     ):
         rps = c.get(f"upsert_{key}_rows_per_s") or (
