@@ -77,4 +77,22 @@ PRESCREEN = TableSpec(
     comment="Pre-screening notes for the interviewer.",
 )
 
-TABLES = [SUBMISSIONS, CONTACTS, MATCHES, PRESCREEN]
+CORRECTIONS = TableSpec(
+    "restricted",
+    "resume_corrections",
+    {
+        "correction_id": "text",
+        "submission_id": "text",
+        "candidate_key": "text",
+        "field_path": "text",
+        "old_value": "jsonb",
+        "new_value": "jsonb",
+        "corrected_by": "text",
+        "corrected_at": "timestamptz",
+    },
+    ["correction_id"],
+    comment="HR's corrections of parsed resume fields (who, when, before, after); never written by the "
+    "parser, so a re-parse keeps them. Restricted: a corrected name or e-mail is personal data.",
+)
+
+TABLES = [SUBMISSIONS, CONTACTS, MATCHES, PRESCREEN, CORRECTIONS]
