@@ -6,7 +6,11 @@
 * batched: every file's speech is cut into clips of at most 30 s (Silero VAD, bundled with
   faster-whisper), the clips of the whole batch are laid end to end and decoded ``batch_size`` at a
   time by ``faster_whisper.BatchedInferencePipeline``; segments are mapped back to their file.
-  Answer recordings are short, so batching *across* files is what fills a batch.
+  Answer recordings are short, so batching *across* files is what fills a batch. With ``pack``
+  consecutive answers also share one 30 s window (whisper pads every clip to 30 s, so one window
+  per 10 s answer is mostly padding); each word goes back to its file by its timestamp, files being
+  laid 1 s of silence apart. Off by default: a shared window also shares its segments' confidence,
+  which is what flags an answer in the wrong language.
 
 Recordings that cannot be transcribed come back as a :class:`TranscriptionResult` holding the
 problem (unreadable, silent, too short, wrong language); they never stop the batch.
@@ -19,6 +23,7 @@ import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -29,6 +34,7 @@ from scoring_tasks.audio import check as check_audio
 log = logging.getLogger(__name__)
 
 CLIP_MAX_S = 30.0  # whisper's window
+FILE_GAP_S = 1.0  # silence laid between files in a batch, so that no word straddles two answers
 
 
 class Word(BaseModel):
@@ -132,6 +138,7 @@ class Transcriber:
         vad_parameters: dict | None = None,
         batched: bool = False,
         batch_size: int = 8,
+        pack: bool = False,
         cpu_threads: int = 0,
         language: str | None = "en",
         audio_check: AudioCheck | None = None,
@@ -151,6 +158,7 @@ class Transcriber:
         self.vad_parameters = vad_parameters
         self.batched = batched
         self.batch_size = batch_size
+        self.pack = pack
         self.language = language
         self.audio_check = audio_check or AudioCheck()
         self.min_words = min_words
@@ -188,6 +196,7 @@ class Transcriber:
             "beam_size": self.beam_size,
             "vad": self.vad,
             "mode": "batched" if self.batched else "sequential",
+            **({"batch_size": self.batch_size, "pack": self.pack} if self.batched else {}),
         }
 
     # ---- public API ---------------------------------------------------------------------------
@@ -356,16 +365,20 @@ class Transcriber:
                 lang, prob, _ = self.model.detect_language(audio.samples)
             groups.setdefault((lang, float(prob)), []).append((i, audio, clips))
         for (lang, prob), members in groups.items():
-            # Lay every file end to end; clip times are absolute in the concatenation.
+            # Lay every file end to end, a short silence between files; clip times are absolute in
+            # the concatenation.
+            gap = np.zeros(int(FILE_GAP_S * SAMPLE_RATE), dtype=np.float32)
             pieces, clip_times, spans, speech = [], [], [], {}
             offset = 0.0
             for i, audio, clips in members:
-                pieces.append(audio.samples)
+                pieces += [audio.samples, gap]
                 clip_times += [{"start": offset + s, "end": offset + e} for s, e in clips]
                 spans.append((i, audio, offset))
                 speech[i] = sum(e - s for s, e in clips)
-                offset += audio.samples.size / SAMPLE_RATE
-            joined = np.concatenate(pieces)
+                offset += audio.samples.size / SAMPLE_RATE + FILE_GAP_S
+            if self.pack:
+                clip_times = _pack(clip_times)
+            joined = np.concatenate(pieces).astype(np.float32, copy=False)
             segments, _ = self.pipeline.transcribe(
                 joined,
                 language=lang,
@@ -376,11 +389,61 @@ class Transcriber:
             )
             per_file: dict[int, list[Segment]] = {i: [] for i, _, _ in spans}
             for seg in segments:
-                owner = _owner(spans, (seg.start + seg.end) / 2)
-                per_file[owner[0]].append(_segment(seg, shift=owner[2]))
+                for owner, piece in _split_by_owner(seg, spans):
+                    per_file[owner[0]].append(piece)
             for i, audio, _ in spans:
                 out[i] = self._transcript(audio, per_file[i], lang, prob, speech[i])
         return out
+
+
+def _pack(clips: list[dict]) -> list[dict]:
+    """Consecutive clips merged while the merged span fits one 30 s window.
+
+    Whisper pads every clip to 30 s, so a batch of short answers costs one encoder pass per answer
+    unless several answers share a window; the words are given back to their files afterwards.
+    """
+    packed: list[dict] = []
+    for clip in clips:
+        if packed and clip["end"] - packed[-1]["start"] <= CLIP_MAX_S:
+            packed[-1] = {"start": packed[-1]["start"], "end": clip["end"]}
+        else:
+            packed.append(dict(clip))
+    return packed
+
+
+def _split_by_owner(seg, spans) -> list[tuple[tuple, Segment]]:
+    """The segment as one :class:`Segment` per file its words fall in (by each word's midpoint)."""
+    words = list(seg.words or [])
+    if not words:
+        owner = _owner(spans, (seg.start + seg.end) / 2)
+        return [(owner, _segment(seg, shift=owner[2]))]
+    groups: list[tuple[tuple, list]] = []
+    for w in words:
+        owner = _owner(spans, (w.start + w.end) / 2)
+        if groups and groups[-1][0] is owner:
+            groups[-1][1].append(w)
+        else:
+            groups.append((owner, [w]))
+    if len(groups) == 1:
+        owner = groups[0][0]
+        return [(owner, _segment(seg, shift=owner[2]))]
+    return [
+        (
+            owner,
+            _segment(
+                SimpleNamespace(
+                    start=ws[0].start,
+                    end=ws[-1].end,
+                    text="".join(w.word for w in ws),
+                    words=ws,
+                    avg_logprob=seg.avg_logprob,
+                    no_speech_prob=seg.no_speech_prob,
+                ),
+                shift=owner[2],
+            ),
+        )
+        for owner, ws in groups
+    ]
 
 
 def _owner(spans, t: float):

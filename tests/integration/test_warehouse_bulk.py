@@ -158,7 +158,7 @@ def test_dataframe_with_widened_integers_and_pandas_types(conn):
             "ts": pd.to_datetime(
                 ["2026-01-01T10:00:00.5+01:00", None, "2026-06-30T23:59:59Z"], utc=True, format="ISO8601"
             ),
-            "doc": [{"a": 1}, None, []],
+            "doc": [{"a": 1}, pd.NA, []],
         }
     )
     result = warehouse.upsert(conn, _spec("test_bulk_frame"), frame)

@@ -202,7 +202,7 @@ def _frame(data: Any, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value is pd.NaT
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def _json_texts(series: pd.Series) -> pa.Array:
