@@ -7,11 +7,15 @@ configured channel with bounded retries. A DAG that also wants to hear about suc
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pendulum
 
-from talentflow.core.notifications import notify_failure
+from talentflow.core.config import get_settings
+from talentflow.core.notifications import notify_failure, register_secrets
+
+log = logging.getLogger(__name__)
 
 START_DATE = pendulum.datetime(2026, 1, 1, tz="UTC")
 DEFAULT_ARGS = {
@@ -22,3 +26,10 @@ DEFAULT_ARGS = {
     "max_retry_delay": timedelta(minutes=10),
     "on_failure_callback": notify_failure,
 }
+
+# Every task process parses its DAG file first: from then on Airflow's log masker (task and supervisor)
+# hides the webhook URLs, even in a traceback the task itself raises.
+try:
+    register_secrets(get_settings())
+except Exception as exc:  # noqa: BLE001 - a bad alert setting must not stop DAGs from parsing
+    log.warning("webhook secrets not registered for masking: %s", type(exc).__name__)

@@ -15,6 +15,7 @@ from talentflow.core.notifications.channels import (
     NotConfigured,
     WebhookChannel,
     configured_channels,
+    register_secrets,
     webhook_channel,
 )
 from talentflow.core.notifications.delivery import Delivery, deliver, send, send_to
@@ -46,6 +47,7 @@ __all__ = [
     "notify_failure",
     "notify_success",
     "redact",
+    "register_secrets",
     "run_message",
     "send",
     "send_to",
