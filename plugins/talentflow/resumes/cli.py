@@ -13,12 +13,16 @@ from talentflow.core.cliutil import JsonOption, UserError, emit, fail, run_guard
 app = typer.Typer(no_args_is_help=True)
 
 
-def _parse_one(path: Path, max_bytes: int, as_of: date | None, taxonomy_files: list[Path]) -> dict:
+def _parse_one(
+    path: Path, max_bytes: int, as_of: date | None, taxonomy_files: list[Path], limits=None
+) -> dict:
     """The contract object of one file; raises UnreadableResume / FileNotFoundError."""
     from talentflow.resumes.parse import parse_resume
     from talentflow.resumes.taxonomy import load_taxonomy
 
-    parsed = parse_resume(path, max_bytes=max_bytes, as_of=as_of, taxonomy=load_taxonomy(taxonomy_files))
+    parsed = parse_resume(
+        path, max_bytes=max_bytes, as_of=as_of, taxonomy=load_taxonomy(taxonomy_files), limits=limits
+    )
     return {**parsed.contract(), "file": str(path)}
 
 
@@ -48,10 +52,11 @@ def parse(
     and the TALENTFLOW_RESUME_* limits: too_large_uncompressed, too_many_entries, compression_ratio,
     too_large_xml, xml_too_deep, xml_entities, too_many_pages, too_much_text, parse_timeout).
     """
-    from talentflow.resumes.extract import UnreadableResume
+    from talentflow.resumes.extract import ExtractLimits, UnreadableResume
     from talentflow.resumes.taxonomy import load_taxonomy
 
     run_guarded(load_taxonomy, taxonomy)  # a broken taxonomy file is one error, not one per resume
+    limits = run_guarded(ExtractLimits.from_settings)  # once, not per file
     when: date | None = None
     if as_of:
         try:
@@ -63,7 +68,7 @@ def parse(
 
         def one() -> dict:
             try:
-                return _parse_one(path, max_bytes, when, taxonomy)
+                return _parse_one(path, max_bytes, when, taxonomy, limits)
             except UnreadableResume as exc:
                 raise UserError(f"{path}: cannot read resume ({exc.reason_code}): {exc.message}") from exc
             except FileNotFoundError as exc:
@@ -75,7 +80,7 @@ def parse(
     failures = 0
     for path in files:
         try:
-            results.append(_parse_one(path, max_bytes, when, taxonomy))
+            results.append(_parse_one(path, max_bytes, when, taxonomy, limits))
         except (UnreadableResume, FileNotFoundError) as exc:
             failures += 1
             results.append(_error(path, exc))

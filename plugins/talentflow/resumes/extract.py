@@ -422,13 +422,29 @@ def check_docx_package(data: bytes, limits: ExtractLimits, name: str) -> None:
                         name,
                     )
             for info in infos:
-                if info.filename.lower().endswith((".xml", ".rels")):
+                if _WALKED_PART.match(info.filename):
                     with zf.open(info) as part:
                         _check_xml_part(part, info.filename, limits, name)
+                elif info.filename.lower().endswith((".xml", ".rels")):
+                    with zf.open(info) as part:
+                        _check_no_dtd(part.read(_PROLOG_BYTES), info.filename, name)
     except UnreadableResume:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as exc:
         raise UnreadableResume("corrupt", f"damaged DOCX ({type(exc).__name__}: {exc})"[:300], name) from exc
+
+
+_WALKED_PART = re.compile(r"^word/(?:document|header\d*|footer\d*)\.xml$", re.IGNORECASE)
+"""The parts whose elements our reader walks recursively (nested tables): their depth is checked. The
+others (styles, theme, settings) only pass through lxml, whose parser stops at 256 levels itself."""
+_PROLOG_BYTES = 64 * 1024
+
+
+def _check_no_dtd(head: bytes, part: str, name: str) -> None:
+    """A DTD can only stand before the root element: an OOXML part never has one, and one that does
+    is an entity-expansion attempt."""
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise UnreadableResume("xml_entities", f"XML part {part!r} declares a DTD", name)
 
 
 def _check_xml_part(stream: Any, part: str, limits: ExtractLimits, name: str) -> None:
