@@ -18,8 +18,11 @@ RESUME = FIXTURES / "01_classic_chrono.txt"
 pytestmark = pytest.mark.slow
 
 
-def _ingest(settings, run_dag) -> None:
-    storage.get_store(settings).put_file(f"incoming/resumes/{RESUME.name}", RESUME)
+def _ingest(settings, run_dag, *extra: tuple[str, bytes]) -> None:
+    store = storage.get_store(settings)
+    store.put_file(f"incoming/resumes/{RESUME.name}", RESUME)
+    for name, data in extra:
+        store.put(f"incoming/resumes/{name}", data)
     result = run_dag("resume_ingestion", retries=0, xcom_tasks=("summarize",))
     assert result.ok, (result.state, result.task_states)
 
@@ -31,8 +34,16 @@ def _cli(*args: str) -> dict | list:
 
 
 def test_correction_is_kept_across_a_reingestion(clean_runtime, run_dag):
+    from tests.unit.resumes.test_resume_bombs import docx_paragraph_bomb, pdf_pages
+
     settings = clean_runtime
-    _ingest(settings, run_dag)
+    # bombs in the same batch are quarantined with their reason; the good resume loads beside them
+    _ingest(settings, run_dag, ("bomb.docx", docx_paragraph_bomb(120)), ("pages.pdf", pdf_pages(400)))
+    store = storage.get_store(settings)
+    assert (
+        store.get_json("quarantine/resumes/bomb.docx.error.json")["reason_code"] == "too_large_uncompressed"
+    )
+    assert store.get_json("quarantine/resumes/pages.pdf.error.json")["reason_code"] == "too_many_pages"
     with warehouse.connect(settings) as conn:
         (row,) = warehouse.fetch_all(conn, "SELECT submission_id, experience FROM raw.resume_submissions")
     sid, parsed_company = row["submission_id"], row["experience"][0]["company"]
