@@ -42,15 +42,16 @@ from talentflow.resumes import ingestion as resumes
 )
 def resume_ingestion():
     @task
-    def list_batches() -> list[list[str]]:
-        size = get_current_context()["params"]["batch_size"]
-        keys = resumes.pending_keys()
-        return [keys[i : i + size] for i in range(0, len(keys), size)]
+    def list_batches() -> list[str]:
+        context = get_current_context()
+        return resumes.plan_batches(context["params"]["batch_size"], context["run_id"])
 
     @task
-    def ingest(batch: list[str]) -> dict:
+    def ingest(batch_ref: str) -> dict:
         context = get_current_context()
-        return resumes.process_batch(batch, context["run_id"], max_bytes=context["params"]["max_bytes"])
+        return resumes.process_batch_ref(
+            batch_ref, context["run_id"], max_bytes=context["params"]["max_bytes"]
+        )
 
     @task
     def summarize(counts: list[dict]) -> dict:
@@ -64,7 +65,7 @@ def resume_ingestion():
     def announce_submissions(summary: dict) -> int:
         return announce(summary["loaded"] + summary["duplicates_linked"], "resumes")
 
-    announce_submissions(summarize(ingest.expand(batch=list_batches())))
+    announce_submissions(summarize(ingest.expand(batch_ref=list_batches())))
 
 
 resume_ingestion()

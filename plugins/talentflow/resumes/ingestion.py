@@ -11,6 +11,7 @@ Keys are content hashes, so re-running on the same files changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import asdict, dataclass
 
@@ -23,6 +24,7 @@ from talentflow.core.warehouse import IngestError
 
 log = logging.getLogger(__name__)
 INCOMING, ARCHIVE, QUARANTINE = "incoming/resumes/", "archive/resumes/", "quarantine/resumes/"
+BATCHES = "runs/resume_ingestion/"
 SOURCE = "resume_ingestion"
 MAX_BYTES = 10 * 1024 * 1024
 DEGREE_ORDER = ["high_school", "associate", "bachelor", "master", "doctorate"]
@@ -40,6 +42,36 @@ class BatchCounts:
 def pending_keys(settings: Settings | None = None) -> list[str]:
     store = storage.get_store(settings)
     return [o.key for o in store.list(INCOMING) if not o.key.endswith(".error.json")]
+
+
+def plan_batches(size: int, run_id: str, settings: Settings | None = None) -> list[str]:
+    """Split the pending files into batches written to the object store; return their references.
+
+    Uploaded file names often carry a person's name ("Ava_Jones_CV.pdf"), so the batch lists travel
+    through the object store and only these opaque references go through Airflow's XComs.
+    """
+    if size < 1:
+        raise ValueError(f"batch size must be at least 1, not {size}")
+    store = storage.get_store(settings)
+    keys = pending_keys(settings)
+    folder = f"{BATCHES}{hashlib.sha256(run_id.encode()).hexdigest()[:16]}"
+    refs = []
+    for n, start in enumerate(range(0, len(keys), size)):
+        ref = f"{folder}/batch-{n:05d}.json"
+        store.put_json(ref, {"run_id": run_id, "keys": keys[start : start + size]})
+        refs.append(ref)
+    return refs
+
+
+def process_batch_ref(
+    ref: str, run_id: str | None = None, *, settings: Settings | None = None, max_bytes: int = MAX_BYTES
+) -> dict:
+    """:func:`process_batch` on the files a :func:`plan_batches` reference lists; the list is
+    removed once the batch is done (a retry of a failed batch finds it still there)."""
+    store = storage.get_store(settings)
+    counts = process_batch(store.get_json(ref)["keys"], run_id, settings=settings, max_bytes=max_bytes)
+    store.delete(ref)
+    return counts
 
 
 def quarantine(

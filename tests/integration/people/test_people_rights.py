@@ -234,8 +234,12 @@ def test_no_pii_in_airflow_logs_or_xcoms(pipeline_world):
     assert "resume_ingestion" in logs or "interview_scoring" in logs, "no task log was captured"
     assert xcoms, "no XCom was captured"
     people = [pipeline_world.person(c["candidate_id"]) for c in pipeline_world.truth]
+
     for p in people:
-        for needle in (p.name, p.email, p.phone, p.phone_display):
+        first, last = p.name.split(" ", 1)[0], p.name.rsplit(" ", 1)[-1]
+        # File names carry names too: "Ava_Jones_CV.pdf", "ava-jones-resume.docx", "Resume_AvaJones.txt".
+        in_file_names = (f"{first}_{last}", f"{first}-{last}".lower(), f"{first}{last}")
+        for needle in (p.name, p.email, p.phone, p.phone_display, *in_file_names):
             assert needle not in logs, f"task logs contain PII: {needle!r}"
             assert needle not in xcoms, f"XComs contain PII: {needle!r}"
 
