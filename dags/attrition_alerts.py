@@ -33,7 +33,7 @@ def _run_day() -> date:
     doc_md="""
 ### Attrition risk, HR alerts and dashboard
 - **Reads** `marts.attrition_features` (and the workforce facts behind it for past landmarks), the
-  seeds `attrition_rules.csv` and `hr_business_partners.csv`, `restricted.employee_key_map` (the HRIS id
+  seeded tables `hr_config.attrition_rules` and `restricted.hr_business_partners`, `restricted.employee_key_map` (the HRIS id
   in an alert), and the marts and audit tables the dashboard shows.
 - **train_and_evaluate**: the statistical model vs the HR rules on the held-out latest period; both
   evaluations and the decision (the model is used only if its ROC AUC is higher) go to
