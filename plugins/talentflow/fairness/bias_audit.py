@@ -90,6 +90,8 @@ def compute(frame: pd.DataFrame, date_from: date, date_to: date, *, min_share: f
                     "dimension": dim,
                     "category": c["category"],
                     "impact_ratio": c["impact_ratio"],
+                    "p_value": c.get("p_value"),
+                    "significant": c["category"] in table["adverse_impact"],
                 }
                 for c in table["categories"]
                 if c["impact_ratio"] is not None and c["impact_ratio"] < FOUR_FIFTHS
@@ -114,6 +116,7 @@ def compute(frame: pd.DataFrame, date_from: date, date_to: date, *, min_share: f
         "data_sources": DATA_SOURCES,
         "measures": measures,
         "below_four_fifths": flags,
+        "adverse_impact": [f for f in flags if f["significant"]],
     }
 
 

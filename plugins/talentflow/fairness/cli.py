@@ -41,7 +41,8 @@ def bias(
         report,
         json_out,
         f"{report['assessed']} candidates assessed {date_from}..{date_to}; "
-        f"{len(flags)} impact ratios under 0.8; published as {report.get('html_key')}",
+        f"{len(flags)} impact ratios under 0.8, {len(report['adverse_impact'])} of them significant "
+        f"(adverse impact); published as {report.get('html_key')}",
     )
 
 

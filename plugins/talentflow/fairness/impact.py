@@ -6,6 +6,11 @@ the sample median; its impact ratio is that rate divided by the highest rate amo
 categories. People whose category is unknown (not disclosed) are counted apart and left out of the
 rates. Categories under ``min_share`` of the known people (LL144 allows 2%) or under ``min_group_size``
 are shown with their rate but left out of the ratios, with the reason.
+
+A ratio under four fifths from a handful of people is often chance, so each counted category also
+gets Fisher's exact test against the reference category (EEOC practice pairs the four-fifths rule with
+a significance test): ``adverse_impact`` lists the categories that are both under four fifths and
+significant at ``alpha``. LL144 itself asks only for the ratios, which are always reported.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import pandas as pd
 
 UNKNOWN = ("undisclosed", "", "unknown", "prefer_not_to_say", "nan", "none", "declined")
 FOUR_FIFTHS = 0.8
+ALPHA = 0.05
 
 
 def impact_table(
@@ -25,6 +31,7 @@ def impact_table(
     min_share: float = 0.02,
     min_group_size: int = 1,
     unknown: tuple[str, ...] = UNKNOWN,
+    alpha: float = ALPHA,
 ) -> dict:
     """Rates and impact ratios of ``selected`` (bool per person; NaN: not assessed) by category."""
     df = pd.DataFrame(
@@ -70,6 +77,8 @@ def impact_table(
         "lowest": None,
         "min_impact_ratio": None,
         "below_four_fifths": [],
+        "adverse_impact": [],
+        "alpha": alpha,
     }
     if len(counted) < 2 or best <= 0:
         result["reason"] = (
@@ -78,13 +87,27 @@ def impact_table(
             else "no one in any counted category was selected"
         )
         return result
+    from scipy.stats import fisher_exact
+
+    reference = max(counted, key=lambda r: r["rate"])
     for r in counted:
         r["impact_ratio"] = round(r["rate"] / best, 4)
+        if r is not reference:
+            table = [
+                [r["selected"], r["n"] - r["selected"]],
+                [reference["selected"], reference["n"] - reference["selected"]],
+            ]
+            r["p_value"] = round(float(fisher_exact(table, alternative="two-sided").pvalue), 6)
     lowest = min(counted, key=lambda r: r["impact_ratio"])
     result.update(
-        reference=max(counted, key=lambda r: r["rate"])["category"],
+        reference=reference["category"],
         lowest=lowest["category"],
         min_impact_ratio=lowest["impact_ratio"],
         below_four_fifths=[r["category"] for r in counted if r["impact_ratio"] < FOUR_FIFTHS],
+        adverse_impact=[
+            r["category"]
+            for r in counted
+            if r["impact_ratio"] < FOUR_FIFTHS and r.get("p_value", 1.0) < alpha
+        ],
     )
     return result

@@ -151,6 +151,8 @@ def test_biased_world_shows_the_bias_with_the_ground_truth_ratios(worlds, clean_
         assert sex[measure]["male"] == 1.0
     flagged = {(f["measure"], f["dimension"], f["category"]) for f in report["below_four_fifths"]}
     assert ("selection", "sex", "female") in flagged and ("scoring", "sex", "female") in flagged
+    adverse = {(f["measure"], f["dimension"], f["category"]) for f in report["adverse_impact"]}
+    assert ("selection", "sex", "female") in adverse and ("scoring", "sex", "female") in adverse
     assert report["unknown"]["sex"] == sum(not d["disclosed"] for d in tool["demographics"])
     assert "female" in html and 'class="low"' in html
     with warehouse.connect(settings) as conn:
@@ -187,6 +189,7 @@ def test_unbiased_world_shows_no_bias_by_sex(worlds, clean_runtime, tmp_path):
         assert sex[measure] == pytest.approx(expected[measure], abs=1e-3), measure
         assert min(sex[measure].values()) >= 0.8, (measure, sex)
     assert not [f for f in report["below_four_fifths"] if f["dimension"] == "sex"]
+    assert not [f for f in report["adverse_impact"] if f["dimension"] == "sex"]
     assert (tmp_path / "bias_audit.html").read_text().startswith("<!doctype html>")
 
 

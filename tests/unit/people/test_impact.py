@@ -89,3 +89,18 @@ def test_page_is_self_contained_and_escaped():
     for external in ("<script", "<link", "src=", "http://", "https://", "@import"):
         assert external not in page
     assert "Impact ratio" in page and "Sex × race/ethnicity" in page
+
+
+def test_a_ratio_under_four_fifths_is_adverse_impact_only_when_significant():
+    small = impact_table(
+        [True] * 3 + [False] * 2 + [True] * 2 + [False] * 3, ["a"] * 5 + ["b"] * 5, min_share=0
+    )
+    assert small["below_four_fifths"] == ["b"]  # 0.4 / 0.6 = 0.67: reported, as LL144 asks
+    assert small["adverse_impact"] == []  # 5 people a side: chance explains it
+    b = next(c for c in small["categories"] if c["category"] == "b")
+    assert 0.5 < b["p_value"] <= 1.0
+
+    large = impact_table(
+        [True] * 300 + [False] * 200 + [True] * 200 + [False] * 300, ["a"] * 500 + ["b"] * 500, min_share=0
+    )
+    assert large["below_four_fifths"] == ["b"] and large["adverse_impact"] == ["b"]
