@@ -69,7 +69,9 @@ def resolve_files(export: Path, pattern: str, single_entity: bool) -> list[Path]
     """The files of an entity: glob under the export folder, or the export itself if it is a file."""
     if export.is_file():
         return [export] if single_entity or fnmatch.fnmatch(export.name, pattern) else []
-    return sorted(p for p in export.glob(pattern) if p.is_file())
+    root = export.resolve()
+    # A symlink in an export may point anywhere: only files that really live in the export are read.
+    return sorted(p for p in export.glob(pattern) if p.is_file() and p.resolve().is_relative_to(root))
 
 
 def ensure_tables(settings: Settings | None = None) -> None:

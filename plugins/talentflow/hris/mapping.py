@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from talentflow.core.tables.hris import ENTITIES, Entity
 
@@ -53,6 +53,18 @@ class EntityMapping(BaseModel):
 
     file: str
     format: Literal["csv", "json", "jsonl"] | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _inside_the_export(cls, value: str) -> str:
+        """A mapping names files inside the export folder, never elsewhere on the machine."""
+        parts = Path(value).parts
+        if Path(value).is_absolute() or ".." in parts or value.startswith("~"):
+            raise ValueError(
+                f"file {value!r} must be a name or glob inside the export folder (no '..', no absolute path)"
+            )
+        return value
+
     delimiter: str = ","
     encoding: str = "utf-8"
     columns: dict[str, str]

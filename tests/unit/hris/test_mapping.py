@@ -39,6 +39,14 @@ def test_fixture_mappings_load():
             "required columns \\['exit_type'\\] are not mapped",
         ),
         ("system: [unclosed", "not valid YAML"),
+        (
+            "system: x\nentities: {exits: {file: ../../etc/*.csv, columns: {Id: employee_id, D: exit_date, T: exit_type}}}",
+            "inside the export folder",
+        ),
+        (
+            "system: x\nentities: {exits: {file: /etc/passwd, columns: {Id: employee_id, D: exit_date, T: exit_type}}}",
+            "inside the export folder",
+        ),
     ],
 )
 def test_bad_mappings_say_what_is_wrong(tmp_path, body, message):
@@ -136,3 +144,15 @@ def test_nested_json_records_are_flattened():
     good, errors = apply_mapping(frame, ENTITIES["training"], em, m, "LEARNING.json")
     assert errors == [] and good["course_id"].tolist() == ["SD-101", "NEG-2"]
     assert good["hours"].tolist() == [8.0, 6.0]
+
+
+def test_a_symlink_in_an_export_is_not_followed_out_of_it(tmp_path):
+    from talentflow.hris.load import resolve_files
+
+    outside = tmp_path / "secret.csv"
+    outside.write_text("Id,D,T\nE1,2024-01-01,voluntary\n")
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "exits.csv").write_text("Id,D,T\nE2,2024-02-01,voluntary\n")
+    (export / "exits-link.csv").symlink_to(outside)
+    assert resolve_files(export, "exits*.csv", single_entity=False) == [export / "exits.csv"]
