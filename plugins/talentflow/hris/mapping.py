@@ -232,6 +232,27 @@ def _convert(series: pd.Series, kind: str, fmt: str | None) -> tuple[pd.Series, 
     raise ValueError(f"unknown canonical type {kind}")
 
 
+EARLIEST_DATE = date(1900, 1, 1)
+FUTURE_DAYS = 3 * 366  # hires and reviews may be planned ahead, not decades ahead
+MIN_AGE_YEARS = 14
+
+
+def _implausible_dates(values: pd.Series, column: str) -> pd.Series:
+    """Dates no HR record can hold: before 1900, years in the future, or a birth date under 14 years ago
+    (a typo like 1850 or 2090 would otherwise flow into tenure, age and attrition features)."""
+    from datetime import timedelta
+
+    today = date.today()
+    latest = (
+        today - timedelta(days=365 * MIN_AGE_YEARS)
+        if column == "birth_date"
+        else today + timedelta(days=FUTURE_DAYS)
+    )
+    present = values.notna()
+    as_dates = values.where(present, latest)
+    return present & ((as_dates < EARLIEST_DATE) | (as_dates > latest))
+
+
 def apply_mapping(
     frame: pd.DataFrame, entity: Entity, em: EntityMapping, mapping: Mapping, source: str
 ) -> tuple[pd.DataFrame, list[dict]]:
@@ -261,6 +282,13 @@ def apply_mapping(
                 f"{dst} (from {src}): {values[idx]!r} is not a valid {entity.columns[dst]}"
                 + (f" in format {em.dates[dst]}" if dst in em.dates else "")
             )
+        if entity.columns[dst] == "date":
+            implausible = _implausible_dates(converted, dst) & ~bad
+            for idx in converted.index[implausible]:
+                bad_cells.add((idx, dst))
+                errors.setdefault(idx, []).append(
+                    f"{dst} (from {src}): {values[idx]!r} is not a plausible {dst.replace('_', ' ')}"
+                )
         if dst in em.scale:
             lo, hi = em.scale[dst]
             converted = 1 + 4 * (converted - lo) / (hi - lo)

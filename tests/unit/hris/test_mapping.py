@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -156,3 +157,31 @@ def test_a_symlink_in_an_export_is_not_followed_out_of_it(tmp_path):
     (export / "exits.csv").write_text("Id,D,T\nE2,2024-02-01,voluntary\n")
     (export / "exits-link.csv").symlink_to(outside)
     assert resolve_files(export, "exits*.csv", single_entity=False) == [export / "exits.csv"]
+
+
+def test_implausible_dates_are_row_errors_not_data():
+    m = _mapping(
+        "employees",
+        file="e.csv",
+        columns={"Id": "employee_id", "Hired": "hire_date", "Born": "birth_date"},
+    )
+    frame = pd.DataFrame(
+        {
+            "Id": ["ok", "old-hire", "future-birth", "child", "far-future-hire"],
+            "Hired": ["2020-03-01", "1850-01-01", "2021-01-01", "2022-01-01", "2090-01-01"],
+            "Born": [
+                "1990-05-05",
+                "1980-01-01",
+                "2090-01-01",
+                f"{date.today().year - 5}-01-01",
+                "1985-01-01",
+            ],
+        }
+    )
+    good, errors = apply_mapping(frame, ENTITIES["employees"], m.entities["employees"], m, "e.csv")
+    assert good["employee_id"].tolist() == ["ok"]
+    messages = " | ".join(e["message"] for e in errors)
+    assert "'1850-01-01' is not a plausible hire date" in messages
+    assert "'2090-01-01' is not a plausible birth date" in messages
+    assert "'2090-01-01' is not a plausible hire date" in messages
+    assert len(errors) == 4
