@@ -45,6 +45,8 @@ from talentflow.interviews import scoring
   rejection) with its model version in `audit.recommendations`; no consent → human review.
 - **Validates** the loaded results with Great Expectations; **emits** the `raw.interview_results` Asset
   (`announce_results`) only when a task finished.
+- **Tells** connected HR systems (`notify_hr_systems`): `interview.scored` / `interview.needs_review`
+  and `candidate.status_changed` webhooks for interviews invited through `talentflow serve`.
 - **Re-run** safely: results are upserts keyed by task; a task leaves `processing/` only after its
   rows are in the warehouse.
 """,
@@ -78,7 +80,16 @@ def interview_scoring():
     def announce_results(summary: dict) -> int:
         return announce(summary["done"] + summary["failed"] + summary["human_review"], "interview results")
 
-    announce_results(validate(score.expand(batch=claim())))
+    @task
+    def notify_hr_systems() -> dict:
+        # Connected HR systems (talentflow serve) hear about new results now, not at the next poll.
+        from talentflow.service.webhooks import dispatch
+
+        return dispatch()
+
+    summary = validate(score.expand(batch=claim()))
+    summary >> notify_hr_systems()
+    announce_results(summary)
 
 
 interview_scoring()

@@ -59,9 +59,12 @@ def flow(api, clean_runtime, service_settings, run_dag, tmp_path_factory):
                 done = client.complete(iv["interview_id"], typed_answers(iv["questions"]))
             assert done["status"] == "scoring"
             interviews.append(iv)
-        scoring = run_dag("interview_scoring", retries=0)
+        # The DAG itself tells the HR systems (its notify_hr_systems task); nothing is left to send.
+        scoring = run_dag("interview_scoring", retries=0, xcom_tasks=("notify_hr_systems",))
         ingestion = run_dag("resume_ingestion", retries=0)
-        counts = dispatch(clean_runtime, service_settings)
+        counts = scoring.xcoms["notify_hr_systems"]
+        assert counts["scored"] == N - 1 and counts["needs_review"] == 1, counts
+        assert dispatch(clean_runtime, service_settings)["delivered"] == 0
         results = {iv["interview_id"]: client.interview(iv["interview_id"]) for iv in interviews}
         events = receiver.events(endpoint["secret"])
         yield {
