@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from talentflow.core.warehouse import LOADED_AT, LoadResult, TableSpec, ensure_table
+from talentflow.core.warehouse import LoadResult, TableSpec, ensure_table, on_conflict_clause
 
 
 def _rows(data: Any, columns: Sequence[str]) -> Iterator[tuple]:
@@ -66,18 +66,7 @@ def upsert(
                 copy.write_row(row)
                 received += 1
     value_cols = [c for c in columns if c not in spec.key and c not in spec.insert_only]
-    if value_cols:
-        set_clause = sql.SQL(", ").join(
-            [sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in value_cols]
-            + [sql.SQL("{} = now()").format(sql.Identifier(LOADED_AT))]
-        )
-        target_vals = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in value_cols)
-        new_vals = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in value_cols)
-        conflict = sql.SQL("DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({})").format(
-            set_clause, target_vals, new_vals
-        )
-    else:
-        conflict = sql.SQL("DO NOTHING")
+    conflict = on_conflict_clause(value_cols)
     query = sql.SQL(
         "INSERT INTO {target} AS t ({cols}) "
         "SELECT DISTINCT ON ({keys}) {cols} FROM {tmp} ORDER BY {keys}, _ord DESC "

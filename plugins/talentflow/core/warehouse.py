@@ -382,23 +382,28 @@ def _merge(conn: psycopg.Connection, spec: TableSpec, table: pa.Table) -> tuple[
         return _merge_on_conflict(conn, spec, tmp, value_cols)
 
 
+def on_conflict_clause(value_cols: list[str]) -> sql.Composable:
+    """``DO UPDATE`` of the value columns only where they changed (and ``_loaded_at`` with them), or
+    ``DO NOTHING`` when the table is all key: a reload of the same rows writes nothing."""
+    if not value_cols:
+        return sql.SQL("DO NOTHING")
+    set_clause = sql.SQL(", ").join(
+        [sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in value_cols]
+        + [sql.SQL("{} = now()").format(sql.Identifier(LOADED_AT))]
+    )
+    target_vals = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in value_cols)
+    new_vals = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in value_cols)
+    return sql.SQL("DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({})").format(
+        set_clause, target_vals, new_vals
+    )
+
+
 def _merge_on_conflict(
     conn: psycopg.Connection, spec: TableSpec, tmp: sql.Identifier, value_cols: list[str]
 ) -> tuple[int, int]:
     col_ids = sql.SQL(", ").join(map(sql.Identifier, spec.columns))
     key_ids = sql.SQL(", ").join(map(sql.Identifier, spec.key))
-    if value_cols:
-        set_clause = sql.SQL(", ").join(
-            [sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in value_cols]
-            + [sql.SQL("{} = now()").format(sql.Identifier(LOADED_AT))]
-        )
-        target_vals = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in value_cols)
-        new_vals = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in value_cols)
-        conflict = sql.SQL("DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({})").format(
-            set_clause, target_vals, new_vals
-        )
-    else:
-        conflict = sql.SQL("DO NOTHING")
+    conflict = on_conflict_clause(value_cols)
     query = sql.SQL(
         "WITH applied AS (INSERT INTO {target} AS t ({cols}) "
         "SELECT DISTINCT ON ({keys}) {cols} FROM {tmp} ORDER BY {keys}, ctid DESC "
