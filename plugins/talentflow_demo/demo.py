@@ -25,7 +25,10 @@ DEMO_DAGS: list[str] = [
     "attrition_alerts",
     "feedback_retraining",
     "retention_purge",
+    "bias_audit",
 ]
+# The world's interviews lie years back: the bias audit covers all of them, not only the last year.
+DEMO_CONF: dict[str, dict] = {"bias_audit": {"date_from": "2000-01-01"}}
 DEMO_WORLD = {"seed": 7, "candidates": 300, "employees": 200, "years": 3, "recordings": 24}
 
 SUMMARY_QUERIES = {
@@ -69,7 +72,7 @@ def run_demo(out: str | None = None, **world_size) -> dict:
             _step(i, steps, f"{dag_id}: not in dags/, skipped")
             continue
         _step(i, steps, f"dag.test() {dag_id}")
-        result = dagrun.run_dag(dag_id)
+        result = dagrun.run_dag(dag_id, conf=DEMO_CONF.get(dag_id))
         runs.append(
             {
                 "dag_id": dag_id,
@@ -94,6 +97,7 @@ def run_demo(out: str | None = None, **world_size) -> dict:
         "results": _results(settings),
         "dbt_docs": _url(settings, "docs/dbt/index.html"),
         "dashboard": _url(settings, "reports/dashboard/latest.html"),
+        "bias_audit": _latest_url(settings, "reports/bias-audit/", ".html"),
         "next": "make airflow  (UI on http://localhost:8080); psql " + state["warehouse"]["url"],
     }
 
@@ -115,6 +119,14 @@ def _url(settings, key: str) -> str | None:
     return store.url_for(key) if store.exists(key) else None
 
 
+def _latest_url(settings, prefix: str, suffix: str) -> str | None:
+    from talentflow.core import storage
+
+    store = storage.get_store(settings)
+    keys = sorted(o.key for o in store.list(prefix) if o.key.endswith(suffix))
+    return store.url_for(keys[-1]) if keys else None
+
+
 def format_summary(summary: dict) -> str:
     lines = ["", "TalentFlow demo finished.", ""]
     for run in summary["dag_runs"]:
@@ -128,6 +140,7 @@ def format_summary(summary: dict) -> str:
         f"  object store  {summary['object_store']}",
         f"  dbt docs      {summary['dbt_docs'] or '-'}",
         f"  dashboard     {summary['dashboard'] or '-'}",
+        f"  bias audit    {summary['bias_audit'] or '-'}",
         f"  world         {summary['world_dir']}",
         f"  airflow home  {summary['airflow_home']}",
         f"  next          {summary['next']}",

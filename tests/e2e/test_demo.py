@@ -57,8 +57,13 @@ def test_demo_from_empty_home(tmp_path):
         assert results["interviews_to_human_review"] > 0  # candidates without consent
         assert results["recommendations_logged"] > 0
         assert summary["dbt_docs"]
+        assert states["bias_audit"] == "success" and summary["bias_audit"].endswith(".html")
         assert summary["airflow_home"] == str(home / "airflow")
-        with psycopg.connect(summary["warehouse_url"]) as conn:
+        assert "***" in summary["warehouse_url"]  # the password is never printed
+        from talentflow.core.config import Settings
+
+        dsn = Settings(home=home, pg_port=int(env["TALENTFLOW_PG_PORT"])).warehouse_dsn  # from the 0600 file
+        with psycopg.connect(dsn) as conn:
             assert conn.execute("SELECT count(*) FROM raw.platform_health_checks").fetchone()[0] == 1
         assert list((home / "objects" / "talentflow" / "health").glob("*.json"))
     finally:

@@ -170,7 +170,11 @@ def attrition_world(tmp_path_factory, tf_runtime, run_dag):
 
     from talentflow.core import tables as raw_tables
     from talentflow.warehouse_build import dbt_project as dbt
+    from tests.conftest import reset_loaded_data
 
+    # Start from nothing loaded: modules before this package (scoring, adversarial) leave interviews,
+    # resumes and audit rows that the dashboard would otherwise show.
+    reset_loaded_data(tf_runtime)
     _clean(tf_runtime)
     out = tmp_path_factory.mktemp("attrition-world")
     generate_world(out, **WORLD)
