@@ -99,7 +99,8 @@ def reset_loaded_data(settings) -> None:
     with warehouse.connect(settings) as conn:
         tables = ", ".join(spec.qualified for spec in raw_tables.loaded_specs())
         conn.execute(f"TRUNCATE {tables}")
-        conn.execute("TRUNCATE audit.ingest_errors, audit.data_quality_results")
+        # ...and the audit rows those loads wrote: a module counts the recommendations its own runs logged.
+        conn.execute("TRUNCATE audit.ingest_errors, audit.data_quality_results, audit.recommendations")
         # dbt's incremental facts outlive their raw rows: start the marts from nothing too.
         conn.execute("DROP SCHEMA IF EXISTS staging, intermediate, marts CASCADE")
     warehouse.ensure_warehouse(settings)
