@@ -152,16 +152,28 @@ def read_source(path: Path, em: EntityMapping, chunksize: int | None = None):
 
 
 def _csv_chunks(path: Path, em: EntityMapping, chunksize: int | None):
+    """Arrow's streaming reader; a ragged row (more or fewer fields than the header) switches the rest
+    of the file to Python's csv reader, which knows each record's position: ragged rows become row
+    errors (``frame.attrs["row_errors"]``) and every other row loads. Clean files never pay for it."""
     utf8 = em.encoding.lower().replace("-", "").replace("_", "") == "utf8"
     with path.open(newline="", encoding="utf-8-sig" if utf8 else em.encoding) as fh:
         header = next(csv.reader(fh, delimiter=em.delimiter), None)
     if not header:
         yield pd.DataFrame()
         return
+    ragged: list[int] = []
+
+    def on_invalid_row(row) -> str:
+        # Arrow does not know the row's number when it skips it: note the fact, re-read below.
+        ragged.append(1)
+        return "skip"
+
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(encoding=em.encoding, block_size=8 << 20),
-        parse_options=pacsv.ParseOptions(delimiter=em.delimiter, newlines_in_values=True),
+        parse_options=pacsv.ParseOptions(
+            delimiter=em.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid_row
+        ),
         # Everything as text, and an empty field is the empty string (as the export wrote it):
         # conversion and NULL rules are the mapping's business.
         convert_options=pacsv.ConvertOptions(
@@ -179,6 +191,8 @@ def _csv_chunks(path: Path, em: EntityMapping, chunksize: int | None):
         return frame
 
     for batch in reader:
+        if ragged:
+            break
         pending.append(batch)
         rows += batch.num_rows
         while rows >= limit:
@@ -186,8 +200,56 @@ def _csv_chunks(path: Path, em: EntityMapping, chunksize: int | None):
             head, rest = table.slice(0, int(limit)), table.slice(int(limit))
             yield emit(head.to_batches())
             pending, rows = rest.to_batches(), rest.num_rows
+    if ragged:
+        # Rows up to ``offset`` were yielded and are clean; everything after is read again.
+        yield from _csv_records_from(path, em, header, offset, chunksize)
+        return
     if rows or offset == 0:
         yield emit(pending) if pending else pd.DataFrame(columns=header, dtype=str)
+
+
+def _csv_records_from(path: Path, em: EntityMapping, header: list[str], start: int, chunksize: int | None):
+    """Records from number ``start`` on (0 = first after the header), ragged ones as row errors. The
+    index is the record number (as on Arrow's path), so row references stay those of the file."""
+    utf8 = em.encoding.lower().replace("-", "").replace("_", "") == "utf8"
+    limit = chunksize or float("inf")
+    width = len(header)
+    with path.open(newline="", encoding="utf-8-sig" if utf8 else em.encoding) as fh:
+        records = csv.reader(fh, delimiter=em.delimiter)
+        next(records, None)
+        good: list[list[str]] = []
+        index: list[int] = []
+        errors: list[dict] = []
+        number = -1
+        for fields in records:
+            if not fields:
+                continue  # a blank line is no record (Arrow skips them too)
+            number += 1
+            if number < start:
+                continue
+            if len(fields) != width:
+                errors.append(
+                    {
+                        "row_ref": str(number + 2),
+                        "reason_code": "ragged_row",
+                        "message": f"line {records.line_num}: {len(fields)} fields where the header has "
+                        f"{width}; fix the row's separators or quoting and send it again",
+                    }
+                )
+            else:
+                good.append(fields)
+                index.append(number)
+            if len(good) >= limit:
+                yield _records_frame(good, index, header, errors)
+                good, index, errors = [], [], []
+        if good or errors or start == 0:
+            yield _records_frame(good, index, header, errors)
+
+
+def _records_frame(good, index, header, errors) -> pd.DataFrame:
+    frame = pd.DataFrame(good, columns=header, index=pd.Index(index, dtype="int64"), dtype=str)
+    frame.attrs["row_errors"] = errors
+    return frame
 
 
 def _numbers(text: pd.Series) -> pd.Series:
@@ -264,6 +326,7 @@ def apply_mapping(
             f"(it has: {', '.join(map(str, frame.columns))})"
         )
     out = pd.DataFrame(index=frame.index)
+    read_errors = list(frame.attrs.get("row_errors", []))  # rows the reader could not split
     errors: dict[int, list[str]] = {}
     codes_missing: dict[int, list[str]] = {}
     bad_cells: set[tuple[int, str]] = set()
@@ -330,6 +393,7 @@ def apply_mapping(
                 "message": "; ".join(reasons),
             }
         )
+    row_errors = read_errors + row_errors
     good = out.drop(index=list(rejected))
     good = good[list(entity.columns)]
     if entity.history_key:
