@@ -42,6 +42,23 @@ class ServiceSettings(BaseSettings):
         default=8, ge=1, le=100, description="Warehouse connections kept open per server process."
     )
     probation_months: int = Field(default=6, ge=0, le=12, description="Probation in the onboarding payload.")
+    manager_card_attempts: int = Field(
+        default=3, ge=1, le=10, description="Tries per hiring-manager card (report of a scored interview)."
+    )
+    manager_card_backoff_s: float = Field(
+        default=2.0, ge=0, description="First wait between hiring-manager card tries; doubles each time."
+    )
+    smtp_conn_id: str = Field(
+        default="smtp_default", description="Airflow SMTP connection for hiring-manager e-mails."
+    )
+    airflow_plugin: bool = Field(
+        default=False,
+        description="Mount the API in Airflow 3's API server (plugin talentflow_service_plugin, under "
+        "/talentflow); off by default: it opens warehouse connections when the API server starts.",
+    )
+    airflow_plugin_prefix: str = Field(
+        default="/talentflow", pattern="^/[A-Za-z0-9_-]+$", description="Where the mounted API lives."
+    )
 
 
 def get_service_settings() -> ServiceSettings:
