@@ -149,6 +149,47 @@ class ObjectStore(ABC):
 
         return json.loads(self.get(key))
 
+    def sha256(self, key: str) -> str:
+        """Hex SHA-256 of the object's bytes (streamed)."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        with self.open(key) as stream:
+            for chunk in iter(lambda: stream.read(CHUNK), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def free_key(self, wanted: str, sha256: str) -> str:
+        """Where an object with these bytes may be stored under the name ``wanted`` without
+        replacing anything else: ``wanted`` itself when it is free or already holds the same bytes,
+        else the content-addressed ``<folder>/<sha256[:16]>/<name>`` (the file keeps its name, and two
+        different files can never meet there)."""
+        validate_key(wanted)
+        try:
+            if self.sha256(wanted) != sha256:
+                folder, _, name = wanted.rpartition("/")
+                return f"{folder}/{sha256[:16]}/{name}" if folder else f"{sha256[:16]}/{name}"
+        except ObjectNotFound:
+            pass
+        return wanted
+
+    def move_unique(self, src: str, wanted: str) -> str | None:
+        """Move ``src`` to :meth:`free_key` of ``wanted`` (never over a different object); returns
+        the key it now has, or None when ``src`` is gone (somebody else moved it first)."""
+        try:
+            digest = self.sha256(src)
+        except ObjectNotFound:
+            return None
+        for _ in range(3):  # another writer may take the free name between the check and the move
+            target = self.free_key(wanted, digest)
+            try:
+                return target if self.move(src, target, if_absent=True) else None
+            except ObjectExists:
+                if self.exists(target) and self.sha256(target) == digest:
+                    self.delete(src)  # the same bytes are already there
+                    return target
+        raise ObjectExists(f"{wanted}: no free name after 3 attempts")
+
 
 # ---- local directory ----------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""Who is who: submissions with the same normalised e-mail or phone, or a near-identical text, belong
-to one candidate.
+"""Who is who: submissions with the same normalised e-mail, or the same text, belong to one candidate;
+a shared phone (with agreeing names and no differing e-mails) or a near-identical text (with no
+differing names) links them only when nothing contradicts it: two people can share a phone or a template.
 
 Candidate keys come from content (the e-mail, else the phone, else the text hash of the cluster), so
 re-running a batch gives the same keys; pass earlier submissions as ``known`` records so that a new
@@ -156,38 +157,71 @@ def resolve_identities(
             i = parent[i]
         return i
 
-    def union(a: int, b: int, why: str) -> None:
+    # What each cluster says about the person, to refuse links that contradict it.
+    emails: dict[int, set[str]] = {i: {rec.email} if rec.email else set() for i, rec in enumerate(records)}
+    names: dict[int, list[str]] = {i: [rec.name] if rec.name else [] for i, rec in enumerate(records)}
+
+    def merge(a: int, b: int, why: str) -> None:
         reasons[a].add(why)
         reasons[b].add(why)
         ra, rb = find(a), find(b)
         if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+            root, other = min(ra, rb), max(ra, rb)
+            parent[other] = root
+            emails[root] |= emails.pop(other)
+            names[root] += names.pop(other)
+
+    def names_agree(ra: int, rb: int) -> bool:
+        return any(_same_person_name(x, y) for x in names[ra] for y in names[rb])
+
+    def contradicts(a: int, b: int, *, emails_must_agree: bool) -> bool:
+        """Both clusters name a person and the names never agree, or (for a shared phone, or when a
+        name is missing) both have e-mails and share none: then they are two people."""
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return False
+        named = bool(names[ra] and names[rb])
+        if named and not names_agree(ra, rb):
+            return True
+        if emails_must_agree or not named:
+            return bool(emails[ra] and emails[rb] and not emails[ra] & emails[rb])
+        return False
 
     def link_equal(value_of: Callable[[IdentityRecord], str | None], why: str) -> None:
-        """Link every record to the first one with the same non-empty value."""
+        """Link every record to the first one with the same non-empty value (strong evidence)."""
         first: dict[str, int] = {}
         for i, rec in enumerate(records):
             value = value_of(rec)
             if value:
                 if value in first:
-                    union(first[value], i, why)
+                    merge(first[value], i, why)
                 else:
                     first[value] = i
 
+    # Strong evidence: the same e-mail, an earlier decision (the same candidate key), the same text.
     link_equal(lambda rec: rec.email, "email")
-    # Phones are shared (switchboards, families, recycled numbers): a phone links only when the
-    # names agree too, or when one resume has no name to compare.
+    link_equal(lambda rec: rec.candidate_key, "known")
+    link_equal(lambda rec: rec.submission_id, "text")
+    # Weak evidence links only what nothing contradicts. Phones are shared (switchboards, families,
+    # recycled numbers): a phone links two resumes only when both name the person and the names
+    # agree, and their e-mails do not differ.
     by_phone: dict[str, list[int]] = {}
     for i, rec in enumerate(records):
         if rec.phone:
             for j in by_phone.get(rec.phone, []):
-                if _same_person_name(records[j].name, rec.name):
-                    union(j, i, "phone")
+                ri, rj = find(i), find(j)
+                if (
+                    names[ri]
+                    and names[rj]
+                    and names_agree(ri, rj)
+                    and not contradicts(i, j, emails_must_agree=True)
+                ):
+                    merge(j, i, "phone")
                     break
             by_phone.setdefault(rec.phone, []).append(i)
-    link_equal(lambda rec: rec.candidate_key, "known")
-    link_equal(lambda rec: rec.submission_id, "text")
 
+    # Near-identical texts (one template, a copied resume) are the same person only when their names,
+    # e-mails and phones do not say otherwise.
     lsh = MinHashLSH(threshold=text_threshold, num_perm=NUM_PERM)
     sigs: dict[int, LeanMinHash] = {}
     for i, rec in enumerate(records):
@@ -199,8 +233,12 @@ def resolve_identities(
     for i, sig in sigs.items():
         for other in lsh.query(sig):
             j = int(other)
-            if j > i and sig.jaccard(sigs[j]) >= text_threshold:
-                union(i, j, "text")
+            if (
+                j > i
+                and sig.jaccard(sigs[j]) >= text_threshold
+                and not contradicts(i, j, emails_must_agree=False)
+            ):
+                merge(i, j, "text")
 
     clusters: dict[int, list[int]] = {}
     for i in range(len(records)):

@@ -79,8 +79,11 @@ def quarantine(
 ) -> None:
     """Move a file aside with the reason next to it; nothing is ever dropped."""
     name = key[len(INCOMING) :]
-    target = f"{QUARANTINE}{name}"
-    store.move(key, target)
+    # Never over another file of the same name (nor its .error.json): a different file goes to
+    # quarantine/resumes/<sha256[:16]>/<name>.
+    target = store.move_unique(key, f"{QUARANTINE}{name}")
+    if target is None:
+        return  # another run took it
     store.put_json(
         f"{target}.error.json",
         {"file": name, "reason_code": reason_code, "message": message, "source_key": key, "run_id": run_id},
@@ -155,7 +158,7 @@ def process_batch(
     settings = settings or get_settings()
     store = storage.get_store(settings)
     counts = BatchCounts(files=len(keys))
-    items, key_of, received = [], {}, {}
+    items, key_of, received, archive_key = [], {}, {}, {}
     with warehouse.connect(settings) as conn:
         for key in keys:
             try:
@@ -174,8 +177,12 @@ def process_batch(
                 )
                 counts.quarantined += 1
                 continue
-            items.append((name, store.get(key)))
+            data = store.get(key)
+            items.append((name, data))
             key_of[name], received[name] = key, info.modified
+            # Where the file will be archived: never over a different file of the same name, so a
+            # row's object_key and file_sha256 always describe the file it points at.
+            archive_key[name] = store.free_key(ARCHIVE + name, hashlib.sha256(data).hexdigest())
         batch = parse_batch(items, max_bytes=max_bytes)
         for err in batch.errors:
             quarantine(store, key_of[err.filename], err.reason_code, err.message, run_id, conn)
@@ -195,7 +202,7 @@ def process_batch(
                 {
                     "submission_id": p.text_sha256,
                     "candidate_key": links[p.text_sha256].candidate_key,
-                    "object_key": ARCHIVE + p.file,
+                    "object_key": archive_key[p.file],
                     "file_name": p.file,
                     "file_format": p.format,
                     "file_sha256": p.file_sha256,
@@ -292,7 +299,7 @@ def process_batch(
         # Only after the rows are committed do the files leave incoming/ (a crash re-parses them).
         for name, key in key_of.items():
             if store.exists(key):  # not quarantined
-                store.move(key, ARCHIVE + name)
+                store.move_unique(key, archive_key[name])
                 counts.loaded += 1
     return asdict(counts)
 

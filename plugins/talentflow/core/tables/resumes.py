@@ -27,7 +27,9 @@ SUBMISSIONS = TableSpec(
     },
     ["submission_id"],
     comment="One row per distinct resume (normalised-text hash); candidate_key links duplicates.",
-    insert_only=["received_at", "object_key", "file_name"],
+    # The row describes the first file that brought this text: a later file with the same text (another
+    # format, another name) must not repoint it, so its hash and format are not updated either.
+    insert_only=["received_at", "object_key", "file_name", "file_format", "file_sha256"],
 )
 
 CONTACTS = TableSpec(
