@@ -43,11 +43,15 @@ def _run_day() -> date:
 - **send_alerts**: new or worsened high-risk employees to their department's HR business partner
   (e-mail via the Airflow connection `smtp_default`, or WeCom/DingTalk/Slack webhooks), once per risk
   episode, retried with back-off, logged in `audit.alerts_sent`.
+- **notify_hr_systems**: after the alerts, one signed `attrition.alert` webhook per alerted risk episode
+  to every HR system subscribed to it (`talentflow serve`'s endpoints; pseudonymous `employee_key`
+  only), keyed on the episode id; deliveries and attempts in `audit.webhook_deliveries`/`_attempts`.
 - **render_dashboard**: `reports/dashboard/<date>.html` and `reports/dashboard/latest.html`.
 - **Schedule**: daily 06:00 UTC, and whenever `warehouse_build` updates the marts Asset.
 - **Re-run** safely: scores upsert on (employee, day), evaluation and recommendation ids are content
   hashes, an alert id is derived from its risk episode, channel and recipient so a re-run never sends
-  an alert twice (a failed one is retried), and the dashboard objects are overwritten.
+  an alert twice (a failed one is retried), a webhook message id is derived from the episode and the
+  endpoint so no episode is webhooked twice, and the dashboard objects are overwritten.
 """,
 )
 def attrition_alerts():
@@ -69,11 +73,20 @@ def attrition_alerts():
         return alerting.send_alerts(date.fromisoformat(scored["scored_at"]))
 
     @task
+    def notify_hr_systems() -> dict:
+        # The day's alerted episodes as attrition.alert webhooks (read back from audit.alerts_sent).
+        from talentflow.service.attrition_hooks import notify_attrition_alerts
+
+        return notify_attrition_alerts(_run_day())
+
+    @task
     def render_dashboard(scored: dict) -> dict:
         return dashboard.render_and_store(date.fromisoformat(scored["scored_at"]))
 
     scored = score(train_and_evaluate())
-    [send_alerts(scored), publish_risk_mart(scored)] >> render_dashboard(scored)
+    alerts = send_alerts(scored)
+    alerts >> notify_hr_systems()
+    [alerts, publish_risk_mart(scored)] >> render_dashboard(scored)
 
 
 attrition_alerts()

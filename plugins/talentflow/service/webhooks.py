@@ -66,8 +66,14 @@ def verify(secret: str, headers, body: bytes, tolerance_s: int = TOLERANCE_S) ->
     return json.loads(body)
 
 
-def enqueue(conn, client_id: str, event_type: str, subject_id: str, data: dict) -> list[str]:
-    """One pending delivery per active endpoint of the client subscribed to ``event_type``."""
+def enqueue(
+    conn, client_id: str, event_type: str, subject_id: str, data: dict, *, once_per: str | None = None
+) -> list[str]:
+    """One pending delivery per active endpoint of the client subscribed to ``event_type``.
+
+    ``once_per``: a key of the event itself (an alert's risk episode): the message id is derived from
+    it and the endpoint, so queueing the same event again, from a re-run or a concurrent run, adds
+    nothing. The ids of the deliveries actually queued are returned."""
     endpoints = warehouse.fetch_all(
         conn,
         "SELECT endpoint_id FROM restricted.webhook_endpoints WHERE client_id = %s AND active"
@@ -77,11 +83,16 @@ def enqueue(conn, client_id: str, event_type: str, subject_id: str, data: dict) 
     now = datetime.now(UTC)
     ids = []
     for ep in endpoints:
-        msg_id = "msg_" + uuid.uuid4().hex
+        if once_per is None:
+            msg_id = "msg_" + uuid.uuid4().hex
+        else:
+            seed = f"{ep['endpoint_id']}:{event_type}:{once_per}"
+            msg_id = "msg_" + hashlib.sha256(seed.encode()).hexdigest()[:32]
         payload = {"type": event_type, "timestamp": now.isoformat(), "data": data}
-        conn.execute(
+        cur = conn.execute(
             "INSERT INTO audit.webhook_deliveries (delivery_id, endpoint_id, client_id, event_type, subject_id,"
-            " payload, status, attempts, created_at) VALUES (%s, %s, %s, %s, %s, %s, 'pending', 0, %s)",
+            " payload, status, attempts, created_at) VALUES (%s, %s, %s, %s, %s, %s, 'pending', 0, %s)"
+            " ON CONFLICT (delivery_id) DO NOTHING",
             (
                 msg_id,
                 ep["endpoint_id"],
@@ -92,11 +103,14 @@ def enqueue(conn, client_id: str, event_type: str, subject_id: str, data: dict) 
                 now,
             ),
         )
-        ids.append(msg_id)
+        if cur.rowcount:
+            ids.append(msg_id)
     return ids
 
 
-def broadcast(conn, event_type: str, subject_id: str, data: dict) -> list[str]:
+def broadcast(
+    conn, event_type: str, subject_id: str, data: dict, *, once_per: str | None = None
+) -> list[str]:
     """Queue an event for every client with an endpoint subscribed to it by name (platform-wide events
     such as ``attrition.alert``, which belong to no one tenant's candidates)."""
     clients = warehouse.fetch_all(
@@ -105,16 +119,22 @@ def broadcast(conn, event_type: str, subject_id: str, data: dict) -> list[str]:
         " AND event_types @> to_jsonb(%s::text)",
         (event_type,),
     )
-    return [i for c in clients for i in enqueue(conn, c["client_id"], event_type, subject_id, data)]
+    return [
+        i
+        for c in clients
+        for i in enqueue(conn, c["client_id"], event_type, subject_id, data, once_per=once_per)
+    ]
 
 
 def emit_attrition_alert(alert: dict, settings: Settings | None = None) -> list[str]:
     """``attrition.alert`` for one alert (``employee_key`` — the pseudonymous key, never a name — risk
-    band, probability, reasons); the attrition_alerts DAG may call it beside its chat/e-mail channels."""
+    band, probability, reasons). With an ``episode_id`` it is queued once per risk episode and endpoint."""
     if "employee_key" not in alert:
         raise UserError("an attrition alert needs its employee_key (pseudonymous)")
     with warehouse.connect(settings) as conn:
-        return broadcast(conn, "attrition.alert", str(alert["employee_key"]), alert)
+        return broadcast(
+            conn, "attrition.alert", str(alert["employee_key"]), alert, once_per=alert.get("episode_id")
+        )
 
 
 class _Undelivered(Exception):

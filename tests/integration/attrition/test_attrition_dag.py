@@ -16,6 +16,7 @@ def test_dag_runs_every_task(first_run):
         "score",
         "publish_risk_mart",
         "send_alerts",
+        "notify_hr_systems",
         "render_dashboard",
     }
     assert set(states.values()) == {"success"}
