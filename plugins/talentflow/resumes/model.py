@@ -16,6 +16,10 @@ class Education(BaseModel):
     school: str | None = None
     year: int | None = None
     """Graduation year (the end of a date range, or the only year given)."""
+    major: str | None = None
+    """Field of study when the resume states it apart from the degree (专业: "计算机科学与技术")."""
+    start: str | None = None
+    """``YYYY-MM`` the studies began, when given (教育经历 "2012.09-2016.06")."""
 
 
 class Experience(BaseModel):

@@ -25,6 +25,8 @@ from talentflow.resumes.language import detect_language
 from talentflow.resumes.model import Education, Experience, ParsedResume
 from talentflow.resumes.normalize import normalize_text, text_sha256
 from talentflow.resumes.taxonomy import Taxonomy, load_taxonomy
+from talentflow.resumes.zh import LANGUAGE as ZH_LANGUAGE
+from talentflow.resumes.zh import is_chinese, parse_zh
 
 
 def parse_resume(
@@ -52,10 +54,16 @@ def parse_resume(
     text = normalize_text(doc.text)
     # "Present" means when the resume was written, not when it is read (issue 13).
     when, when_source = resume_as_of(as_of, doc.document_date, text)
-    fields = extract_fields(text, tax, when)
+    language, _ = detect_language(text)
+    if language == "zh" or is_chinese(text):
+        # Chinese resumes have their own field parser; it drops gender, birth date, ethnicity and the
+        # like before anything else, so the kept text (hash, identity, embeddings) is the redacted one.
+        zh = parse_zh(text, tax, when)
+        fields, text, language = zh.fields, zh.text, ZH_LANGUAGE
+    else:
+        fields = extract_fields(text, tax, when)
     if doc.structured is not None:
         fields = _merge_ats(fields, structured_fields(doc.structured), tax, when)
-    language, _ = detect_language(text)
     parsed = ParsedResume(
         file=name,
         format=doc.format,
