@@ -86,7 +86,11 @@ def run_demo(out: str | None = None, **world_size) -> dict:
                 f"DAG {dag_id} ended {result.state}; failed tasks: {result.failed_tasks()} "
                 f"(logs under {settings.airflow_home / 'logs'})"
             )
+    from talentflow.core.accounts import ensure_demo_users  # sign-ins for the HR pages (talentflow serve)
+
+    hr_users = [{"user": u, "role": r, "password_file": str(p)} for u, r, p in ensure_demo_users(settings)]
     return {
+        "hr_pages": {"url": f"{settings.public_url}/hr/", "start": "talentflow serve", "users": hr_users},
         "warehouse_url": state["warehouse"]["url"],
         "object_store": state["object_store"]["location"],
         "airflow_home": state["airflow"]["home"],
@@ -144,5 +148,7 @@ def format_summary(summary: dict) -> str:
         f"  world         {summary['world_dir']}",
         f"  airflow home  {summary['airflow_home']}",
         f"  next          {summary['next']}",
+        f"  HR pages      {summary['hr_pages']['url']}  (after `talentflow serve`; passwords in the files below)",
+        *(f"    {u['user']:18} {u['role']:15} {u['password_file']}" for u in summary["hr_pages"]["users"]),
     ]
     return "\n".join(lines)

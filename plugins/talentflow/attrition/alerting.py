@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from talentflow.attrition.settings import AttritionSettings, get_attrition_settings
-from talentflow.core import storage, warehouse
+from talentflow.core import links, warehouse
 from talentflow.core.config import Settings, get_settings
 from talentflow.core.notifications import (
     Channel,
@@ -171,6 +171,7 @@ def alert_message(
     dashboard_url: str | None,
     horizon_months: int,
     base_rate: float | None = None,
+    employee_url: str | None = None,
 ) -> Message:
     who = f"employee {employee_id}" if employee_id else f"employee key {episode.employee_key[:12]}"
     state = "is newly at high risk" if episode.kind == "new" else "has moved from medium to high risk"
@@ -196,6 +197,8 @@ def alert_message(
         "Suggested action: "
         + ("; ".join(actions) if actions else "talk about growth, pay and workload in the next one-to-one")
     )
+    if employee_url:
+        lines.append(f"Employee page: {employee_url}")
     if dashboard_url:
         lines.append(f"Dashboard: {dashboard_url}")
     lines.append(
@@ -317,8 +320,7 @@ def send_alerts(
     settings = settings or get_settings()
     att = att or get_attrition_settings()
     partners = load_partners(att.hrbp_file, settings)
-    store = storage.get_store(settings)
-    dashboard_url = store.url_for(f"{DASHBOARD_PREFIX}/{day.isoformat()}.html")
+    dashboard_url = links.dashboard_url(settings, day)  # the HR pages, not a file:// or s3:// path
     run = AlertRun(day.isoformat())
     with warehouse.connect(settings) as conn:
         warehouse.ensure_table(conn, ALERTS_SENT)
@@ -366,6 +368,7 @@ def send_alerts(
                         dashboard_url,
                         att.horizon_months,
                         base_rate,
+                        employee_url=links.employee_url(settings, episode.employee_key),
                     )
                     alert = Alert(aid, episode, partner, msg, payload_for(partner, msg))
                     tried = previous["attempts"] if previous else 0

@@ -18,7 +18,7 @@ import psycopg
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from talentflow.core import storage, warehouse
+from talentflow.core import links, storage, warehouse
 from talentflow.core.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,7 @@ class DashboardData:
     salary: dict | None = None
     pay_by_department: list[dict] = field(default_factory=list)
     quality: list[dict] = field(default_factory=list)
+    base_url: str = ""  # where the HR pages are (links to requisitions, departments' risk lists)
 
 
 def collect(conn, day: date) -> DashboardData:
@@ -241,6 +242,7 @@ def render_and_store(day: date, settings: Settings | None = None) -> dict:
     settings = settings or get_settings()
     with warehouse.connect(settings) as conn:
         data = collect(conn, day)
+    data.base_url = links.base(settings)
     page = render(data).encode()
     store = storage.get_store(settings)
     keys = [f"{PREFIX}/{day.isoformat()}.html", f"{PREFIX}/latest.html"]

@@ -162,6 +162,11 @@ class Settings(BaseSettings):
     resume_parse_timeout_s: float = Field(
         default=30.0, gt=0, description="Longest time one resume may take to read (parse_timeout)."
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8700",
+        description="Base URL people reach `talentflow serve` at: alert and dashboard links point to its "
+        "HR pages (/hr/...). Set it to the address behind the company's reverse proxy.",
+    )
     # ---- running Airflow (talentflow airflow, the scheduler tests) ----
     telemetry: bool = Field(
         default=False,

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from talentflow.core import storage
 from talentflow.core import tables as warehouse_tables
 from talentflow.core.config import Settings, get_settings
-from talentflow.service import problems
+from talentflow.service import problems, web
 from talentflow.service.auth import TokenBucket
 from talentflow.service.deps import ServiceState
 from talentflow.service.routers import candidates, decisions, interviews, oauth, requisitions, webhooks
@@ -86,6 +86,7 @@ def create_app(
     for module in (oauth, requisitions, candidates, interviews, decisions, webhooks):
         app.include_router(module.router)
     app.include_router(interviews.uploads)
+    web.install(app, settings, app.state.tf.key)  # the HR pages (/hr): same app, same runtime
 
     @app.get("/healthz", tags=["auth"], summary="Liveness (no auth)")
     def healthz() -> dict:

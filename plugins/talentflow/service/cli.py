@@ -142,3 +142,6 @@ def dispatch(json_out: bool = JsonOption) -> None:
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.add_typer(clients, name="api-client", help="OAuth clients of HR systems; webhook re-delivery.")
+    from talentflow.service.web.cli import users
+
+    app.add_typer(users, name="users", help="People who sign in to the HR pages (/hr).")

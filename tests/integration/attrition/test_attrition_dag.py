@@ -131,7 +131,11 @@ def test_each_high_risk_employee_reaches_their_hr_business_partner(first_run, at
         "Attrition risk: employee E1"
     )
     assert "Why:" in mail["html"] and "Suggested action:" in mail["html"]
-    assert "reports/dashboard/" in mail["html"] and "never a decision about the employee" in mail["html"]
+    assert (
+        "/hr/dashboard/" in mail["html"]
+        and "/hr/employees/" in mail["html"]
+        and "never a decision about the employee" in mail["html"]
+    )
     for channel, body in ((c, hooks[c][0]) for c in ("slack", "wecom", "dingtalk") if hooks.get(c)):
         text = json.dumps(body)
         assert "Suggested action" in text and "Attrition risk" in text, channel

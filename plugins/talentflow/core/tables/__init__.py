@@ -1,7 +1,7 @@
 """The one registry of warehouse tables that Python code writes.
 
 Each module here declares one domain's tables (``resumes``, ``interviews``, ``ats``, ``hris``,
-``attrition``, ``retraining``, ``platform``, ``service``); :func:`all_specs` lists every one of them, and
+``attrition``, ``retraining``, ``platform``, ``service``, ``web``); :func:`all_specs` lists every one of them, and
 ``talentflow up`` creates them all up front so that dbt's sources exist before the first load.
 dbt's own relations (staging, intermediate, marts) are declared in ``dbt_project/``.
 """
@@ -20,9 +20,10 @@ from talentflow.core.tables import (
     resumes,
     retraining,
     service,
+    web,
 )
 
-DOMAINS = (resumes, interviews, ats, attrition, retraining, platform, service, people)
+DOMAINS = (resumes, interviews, ats, attrition, retraining, platform, service, people, web)
 
 
 def all_specs() -> list[warehouse.TableSpec]:

@@ -29,6 +29,41 @@ class DecisionIn(BaseModel):
     comment: str | None = None
 
 
+def record_decision(
+    conn,
+    client_id: str,
+    candidate_id: str,
+    interview_id: str,
+    decision: str,
+    decided_by: str,
+    comment: str | None,
+) -> dict:
+    """Record the next-round decision and move the candidate (the API and the HR pages both call this)."""
+    decision_id, now = ids.new("dec"), datetime.now(UTC)
+    conn.execute(
+        "INSERT INTO raw.hiring_decisions (decision_id, client_id, candidate_id, interview_id, decision,"
+        " decided_by, comment, decided_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        (decision_id, client_id, candidate_id, interview_id, decision, decided_by, comment, now),
+    )
+    status = "next_round" if decision == "approve" else "talent_pool"
+    set_candidate_status(
+        conn,
+        client_id,
+        candidate_id,
+        status,
+        {"interview_id": interview_id, "by": decided_by, "decision_id": decision_id},
+    )
+    return {
+        "decision_id": decision_id,
+        "interview_id": interview_id,
+        "candidate_id": candidate_id,
+        "decision": decision,
+        "decided_by": decided_by,
+        "decided_at": now,
+        "candidate_status": status,
+    }
+
+
 @router.post(
     "/interviews/{interview_id}/decision", status_code=201, summary="Approve or decline the next round"
 )
@@ -44,38 +79,15 @@ def decide(
             raise Problem(
                 409, f"interview is {iv['status']}: decide once it is scored or in review", kind="conflict"
             )
-        decision_id, now = ids.new("dec"), datetime.now(UTC)
-        conn.execute(
-            "INSERT INTO raw.hiring_decisions (decision_id, client_id, candidate_id, interview_id, decision,"
-            " decided_by, comment, decided_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                decision_id,
-                principal.client_id,
-                iv["candidate_id"],
-                interview_id,
-                body.decision,
-                body.decided_by,
-                body.comment,
-                now,
-            ),
-        )
-        status = "next_round" if body.decision == "approve" else "talent_pool"
-        set_candidate_status(
+        return record_decision(
             conn,
             principal.client_id,
             iv["candidate_id"],
-            status,
-            {"interview_id": interview_id, "by": body.decided_by, "decision_id": decision_id},
+            interview_id,
+            body.decision,
+            body.decided_by,
+            body.comment,
         )
-        return {
-            "decision_id": decision_id,
-            "interview_id": interview_id,
-            "candidate_id": iv["candidate_id"],
-            "decision": body.decision,
-            "decided_by": body.decided_by,
-            "decided_at": now,
-            "candidate_status": status,
-        }
 
     return idempotent(request, principal, body, write)
 
