@@ -120,6 +120,36 @@ def read_sentences(path: Path) -> list[Sentence]:
     return out
 
 
+def score(sentences: list[Sentence], extract) -> dict[str, dict[str, float]]:
+    """Exact-span precision/recall/F1 per label of ``extract(text) -> [(label, start, end)]``."""
+    tp: dict[str, int] = {}
+    fp: dict[str, int] = {}
+    fn: dict[str, int] = {}
+    for s in sentences:
+        gold = set(s.entities)
+        pred = set(extract(s.text))
+        for label, *_ in gold & pred:
+            tp[label] = tp.get(label, 0) + 1
+        for label, *_ in pred - gold:
+            fp[label] = fp.get(label, 0) + 1
+        for label, *_ in gold - pred:
+            fn[label] = fn.get(label, 0) + 1
+    out = {}
+    for label in sorted(set(tp) | set(fp) | set(fn)):
+        t, p, n = tp.get(label, 0), fp.get(label, 0), fn.get(label, 0)
+        prec = t / (t + p) if t + p else 0.0
+        rec = t / (t + n) if t + n else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[label] = {
+            "precision": round(prec, 3),
+            "recall": round(rec, 3),
+            "f1": round(f1, 3),
+            "support": t + n,
+            "predicted": t + p,
+        }
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)

@@ -81,7 +81,7 @@ _MOBILE = re.compile(
 )
 _LANDLINE = re.compile(r"(?<![\d+])(?:(?:\+|00)\s*86[\s\-]*)?\(?(0\d{2,3})\)?[\s\-]?(\d{7,8})(?!\d)")
 _LOCATION_LABEL = re.compile(
-    r"(?:现居地|现居住地|现居住城市|现居城市|现居住|现居|居住地|居住城市|所在地|所在城市|目前所在地|目前城市|"
+    r"(?:现居地|现居住地|现居住城市|现居城市|现居住于|现居于|现居住|现居|居住地|居住城市|所在地|所在城市|目前所在地|目前城市|"
     r"现所在地|现住址|住址|通讯地址|地址|城市)\s*[:：]?\s*(?P<v>[^\n|｜,，;；\t]+?)(?=\s{2,}|[\n|｜,，;；\t]|$)",
     re.M,
 )
@@ -127,14 +127,14 @@ def find_location_zh(header: list[str]) -> str | None:
         line_start = block.rfind("\n", 0, m.start()) + 1
         if re.search("期望|意向|目标", block[line_start : m.start()]):
             continue  # 期望城市 is where they want to work, not where they live
-        value = m.group("v").strip()
+        value = m.group("v").strip(" 。.")
         if value and REDACTED not in value:
             return value
     cities = lexicon()["cities"]
     for line in header[:8]:
         if re.search("期望|意向|目标|籍贯|户口|户籍", line):
             continue
-        for part in re.split(r"\s*[|｜,，/·•\t]\s*|\s{2,}", line):
+        for part in re.split(r"\s*[|｜,，/·•\t]\s*|\s{2,}", line.replace(REDACTED, "|")):
             part = part.strip()
             if part.startswith(tuple(cities)) and len(part) <= 12 and not re.search(r"\d|@", part):
                 return part
@@ -301,7 +301,7 @@ def _free_form(text: str) -> tuple[list[Experience], list[Education]]:
     schools: list[Education] = []
     for sentence in re.split(r"(?<=[。；;\n])", text):
         ranges = find_ranges(sentence)
-        ents = find_entities(sentence)
+        ents = [e for e in find_entities(sentence) if REDACTED not in e.text]
         org = None
         for ent in ents:
             if ent.label == "ORG":
@@ -328,6 +328,8 @@ def _free_form(text: str) -> tuple[list[Experience], list[Education]]:
                         major=next((e.text.removesuffix("专业") for e in ents if e.label == "PRO"), None),
                     )
                 )
+    if any(e.school for e in schools):  # "硕士研究生学历" in the profile, then the dated degrees
+        schools = [e for e in schools if e.school]
     return [j for j in jobs if j.start], schools
 
 
@@ -372,16 +374,22 @@ def parse_zh(text: str, taxonomy: Taxonomy, as_of: date | None = None) -> ZhPars
     header = _section(sections, "header", "contact")
     experience = parse_experience_zh(_section(sections, "experience"))
     education = parse_education_zh(_section(sections, "education"))
-    if not experience and not education:
+    free_form = not experience and not education
+    if free_form:
         experience, education = _free_form(clean)
     skills_lines = _section(sections, "skills")
     cert_lines = _section(sections, "certifications")
     employers = {e.company for e in experience if e.company} | {e.title for e in experience if e.title}
     employers |= {e.school for e in education if e.school}
     skills = taxonomy.find_skills(spaced(_without(clean, employers)), spaced("\n".join(skills_lines)))
+    cert_scope = (
+        clean.split("\n")
+        if free_form
+        else _section(sections, "header", "contact", "summary", "skills", "certifications", "education")
+    )
     certs = list(
         dict.fromkeys(
-            taxonomy.find_certifications(spaced("\n".join(cert_lines + skills_lines)))
+            taxonomy.find_certifications(spaced("\n".join(cert_scope)))
             + [
                 item
                 for item in _items(cert_lines)

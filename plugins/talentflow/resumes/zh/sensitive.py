@@ -21,8 +21,19 @@ from talentflow.resumes.zh.text import HAN, lexicon
 
 REDACTED = "〔已删除〕"
 _SEP = r"[\n|｜,，;；、/\t]"
-_END = rf"(?=\s{{2,}}|{_SEP}|。|$)"
-_START = rf"(?:(?<={_SEP})|(?<=\s)|(?<=。)|^)"
+_END = rf"(?=[ \t]*(?:{_SEP}|。|$)|\s{{2,}})"
+_START = rf"(?:(?<={_SEP})|(?<=\s)|(?<=[。:：])|^)"
+_NO_COLON = (
+    "籍贯",
+    "户籍",
+    "户口所在地",
+    "政治面貌",
+    "婚姻状况",
+    "身份证号码",
+    "身份证号",
+    "出生日期",
+    "出生年月",
+)
 
 
 def _alt(words) -> str:
@@ -40,12 +51,16 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     for kind, words in labels.items():
         # "性别：男", "出生日期: 1990-01-01", "民族\t汉族": the label and its value up to the next field
         pats.append((kind, rf"(?:{_alt(words)})\s*(?:[:：]|\t)\s*[^\n|｜,，;；\t]*?{_END}"))
+        # "籍贯温岭", "政治面貌 党员": the unambiguous labels need no colon
+        loose = [w for w in words if w in _NO_COLON]
+        if loose:
+            pats.append((kind, rf"(?:{_alt(loose)})\s*[^\n|｜,，;；\t:：]+?{_END}"))
     pats += [
         ("gender", rf"{_START}[男女](?:性)?{_END}"),
         ("birth_date", rf"{_START}\d{{2}}\s*(?:周)?岁{_END}"),
         ("birth_date", rf"(?:出生于|生于)\s*(?:{date}|(?:19|20)\d\d\s*年)"),
         ("birth_date", rf"(?:{date}|(?:19|20)\d\d\s*年)\s*(?:出生|生人|生(?![产活物命态意效]))"),
-        ("ethnicity", rf"{_START}(?:{ethnic}){_END}"),
+        ("ethnicity", rf"{_START}(?:{ethnic}|汉){_END}"),
         ("marital_status", rf"{_START}(?:已婚已育|已婚未育|已婚|未婚|离异|丧偶|已育|未育){_END}"),
         (
             "political_affiliation",
