@@ -27,6 +27,7 @@ from talentflow.resumes.normalize import normalize_text, text_sha256
 from talentflow.resumes.taxonomy import Taxonomy, load_taxonomy
 from talentflow.resumes.zh import LANGUAGE as ZH_LANGUAGE
 from talentflow.resumes.zh import is_chinese, parse_zh
+from talentflow.resumes.zh.dates import resume_as_of_zh
 
 
 def parse_resume(
@@ -58,6 +59,7 @@ def parse_resume(
     if language == "zh" or is_chinese(text):
         # Chinese resumes have their own field parser; it drops gender, birth date, ethnicity and the
         # like before anything else, so the kept text (hash, identity, embeddings) is the redacted one.
+        when, when_source = resume_as_of_zh(as_of, doc.document_date, text)
         zh = parse_zh(text, tax, when)
         fields, text, language = zh.fields, zh.text, ZH_LANGUAGE
     else:

@@ -15,6 +15,7 @@ from talentflow.core.datafiles import packaged_yaml
 from talentflow.resumes.dates import as_of_month, month_index
 from talentflow.resumes.model import Experience, FocusPoint, ParsedResume, PrescreenNote
 from talentflow.resumes.normalize import fold
+from talentflow.resumes.zh.text import count_words
 
 GAP_MONTHS = 6
 """A break longer than this between jobs is worth a question."""
@@ -23,7 +24,8 @@ OUTCOME_SHARE = 0.3
 # A bullet that states an outcome: a number, a currency or a verb of change ("reduced", "grew").
 OUTCOME_RE = re.compile(
     r"\d|%|\$|€|£|\b(?:increas|reduc|improv|sav|grew|grow|cut|boost|achiev|result|deliver(?:ed)? .* ahead|"
-    r"won|award|doubl|tripl|decreas|lower|raise|generat|accelerat|shorten|eliminat)",
+    r"won|award|doubl|tripl|decreas|lower|raise|generat|accelerat|shorten|eliminat)"
+    r"|提升|提高|降低|减少|增长|节省|缩短|实现|达成|翻倍|获得|荣获",
     re.I,
 )
 
@@ -83,7 +85,7 @@ def _career_change(jobs: list[Experience], now: int) -> FocusPoint | None:
 
 def _unquantified(resume: ParsedResume) -> FocusPoint | None:
     items = list(resume.projects) + [b for e in resume.experience for b in e.bullets]
-    items = [i for i in items if len(i.split()) >= 4]
+    items = [i for i in items if count_words(i) >= 4]  # jieba words for Chinese, not spaces
     if len(items) < MIN_ITEMS_FOR_OUTCOMES:
         return None
     without = [i for i in items if not OUTCOME_RE.search(i)]
@@ -131,7 +133,13 @@ def _ym(idx: int) -> str:
 
 def _short_tenures(jobs: list[Experience], now: int) -> FocusPoint | None:
     short = [
-        e for e in jobs if e.start and e.end and _months(e, now) < 12 and "intern" not in fold(e.title or "")
+        e
+        for e in jobs
+        if e.start
+        and e.end
+        and _months(e, now) < 12
+        and "intern" not in fold(e.title or "")
+        and "实习" not in (e.title or "")
     ]
     if len(short) < 3:
         return None

@@ -204,3 +204,36 @@ def test_chinese_skill_synonyms_map_to_canonical_skills(taxonomy):
 
     found = taxonomy.find_skills(spaced("熟悉机器学习、深度学习和数据分析，负责项目管理"))
     assert {"Machine Learning", "Deep Learning", "Data Analysis", "Project Management"} <= set(found)
+
+
+def _resume_with_bullets(bullets: list[str]) -> str:
+    lines = "\n".join(f"- {b}" for b in bullets)
+    return (
+        "周杰\n手机：13600001234\n\n工作经历\n"
+        f"2019.03 - 至今    上海明途软件有限公司    后端开发工程师\n{lines}\n\n"
+        "教育经历\n2013.09 - 2017.06    同济大学    软件工程    本科\n"
+    )
+
+
+def test_prescreen_counts_chinese_bullets_by_words_and_reads_chinese_outcomes():
+    from talentflow.resumes.prescreen import prescreen
+
+    vague = [
+        "负责订单系统的后端服务开发",
+        "参与支付网关的接口设计",
+        "维护缓存和消息队列的稳定运行",
+        "编写技术文档并参加代码评审",
+    ]
+    p = parse_text(_resume_with_bullets(vague), as_of=AS_OF)
+    assert len(p.experience[0].bullets) == 4
+    kinds = {f.kind for f in prescreen(p, as_of=AS_OF).focus_points}
+    assert "unquantified_projects" in kinds  # four Chinese bullets are four items, not "1 word" each
+
+    measured = [
+        "负责订单系统开发，吞吐量提升一倍",
+        "重构支付网关，故障率降低了一半",
+        "优化缓存策略，节省服务器成本",
+        "编写技术文档",
+    ]
+    p = parse_text(_resume_with_bullets(measured), as_of=AS_OF)
+    assert "unquantified_projects" not in {f.kind for f in prescreen(p, as_of=AS_OF).focus_points}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 DATE = rf"{_YEAR}\s*(?:年\s*(?:\d{{1,2}}\s*月?)?|[./\-]\s*\d{{1,2}}(?!\d))?(?:\s*\d{{1,2}}\s*[日号])?"
@@ -53,3 +54,39 @@ def find_ranges(text: str) -> list[ZhRange]:
             if start:
                 out.append(ZhRange(start, None, m.span()))
     return out
+
+
+def latest_mentioned_zh(text: str, today: date | None = None) -> date | None:
+    """The latest month a Chinese text mentions (``2021年4月``, ``2021.04``), never after today."""
+    today = today or date.today()
+    cap = f"{today.year:04d}-{today.month:02d}"
+    months = []
+    for m in DATE_RE.finditer(text):
+        month = to_month(m.group(0), is_end=not re.search(r"[年./\-]\s*\d", m.group(0)))
+        if month and month <= cap:
+            months.append(month)
+    if not months:
+        return None
+    year, month = (int(x) for x in max(months).split("-"))
+    return date(year, month, 1)
+
+
+def resume_as_of_zh(
+    given: date | None, file_date: date | None, text: str, today: date | None = None
+) -> tuple[date, str]:
+    """:func:`talentflow.resumes.dates.resume_as_of`, reading the dates Chinese resumes write too: the
+    caller's date, else the file's own (never before the latest date the text mentions), else the
+    latest date mentioned, else today."""
+    from talentflow.resumes.dates import latest_mentioned
+
+    if given is not None:
+        return given, "given"
+    found = [d for d in (latest_mentioned(text, today), latest_mentioned_zh(text, today)) if d]
+    mentioned = max(found) if found else None
+    if file_date is not None:
+        if mentioned is not None and mentioned > file_date:
+            return mentioned, "latest_date"
+        return file_date, "file_metadata"
+    if mentioned is not None:
+        return mentioned, "latest_date"
+    return today or date.today(), "today"
