@@ -34,10 +34,12 @@ class Entity:
 
 _DATE = (
     r"(?:(?:19|20)\d\d\s*(?:年|[./\-]\s*\d{1,2}(?!\d))\s*(?:\d{1,2}\s*月)?\s*(?:\d{1,2}\s*[日号])?"
-    r"|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)(?:份|底|初|中旬|末|间|之后|以后)?"
+    r"|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"
+    r"|[一二三四五六七八九〇○零]{4}年(?:[一二三四五六七八九十]{1,2}月)?(?:[一二三四五六七八九十]{1,3}日)?)"
+    r"(?:份|底|初|中旬|末|间|之后|以后)?"
 )
 _RANGE_WORDS = r"(?:至今|至|到|迄今|以来|起|开始|期间|[－\-–—~～]+)"
-_FILLERS = r"(?:先后|同时|主要|近五年|报告期内|目前|现在|现|并|曾经|曾|又|还|也|一直|分别|期间|，|、)"
+_FILLERS = r"(?:先生|女士|自|从|先后|同时|主要|近五年|报告期内|目前|现在|现|并|曾经|曾|又|还|也|一直|分别|期间|，|、)"
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,8 @@ def find_entities(sentence: str) -> list[Entity]:
     out = _names(sentence)
     taken = [(e.start, e.end) for e in out]
     for a, b in _chunks(sentence):
+        # "杨帆先生曾任…": the clause goes on after the name
+        a = max([a] + [n.end for n in out if n.label == "NAME" and a <= n.start < b and n.end < b])
         for s, e in _split_inner(sentence, a, b):
             for ent in _clause_entities(sentence, s, e):
                 if not any(x < ent.end and ent.start < y for x, y in taken):
