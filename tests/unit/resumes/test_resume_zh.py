@@ -237,3 +237,41 @@ def test_prescreen_counts_chinese_bullets_by_words_and_reads_chinese_outcomes():
     ]
     p = parse_text(_resume_with_bullets(measured), as_of=AS_OF)
     assert "unquantified_projects" not in {f.kind for f in prescreen(p, as_of=AS_OF).focus_points}
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "gone"),
+    [
+        ("性别：女    年龄：29", "gender", "女"),
+        ("出生年月：1995.04", "birth_date", "1995.04"),
+        ("王磊，男，1978年5月出生，本科学历", "birth_date", "1978年5月"),
+        ("生于1966年，硕士", "birth_date", "1966"),
+        ("民族：壮族", "ethnicity", "壮族"),
+        ("婚姻状况：已婚已育", "marital_status", "已婚已育"),
+        ("政治面貌：中共预备党员", "political_affiliation", "预备党员"),
+        ("身份证号：11010519491231002X", "id_number", "11010519491231002X"),
+        ("籍贯：湖南长沙  户口所在地：长沙", "native_place", "湖南长沙"),
+        ("美国国籍，无境外居留权", "nationality", "美国国籍"),
+        ("身高：175cm  体重：70kg", "health", "175cm"),
+        ("【照片】", "photo", "照片"),
+    ],
+)
+def test_redaction_drops_each_kind(line, kind, gone):
+    text, kinds = redact(line)
+    assert kind in kinds
+    assert gone not in text
+
+
+def test_redaction_keeps_what_is_not_sensitive():
+    line = "2019.07 - 至今  上海云帆网络科技有限公司  高级Java开发工程师  负责订单增长"
+    assert redact(line) == (line, [])
+
+
+def test_chinese_dates_and_ranges():
+    from talentflow.resumes.zh.dates import find_ranges
+
+    got = [
+        (r.start, r.end)
+        for r in find_ranges("2016年7月至2019年6月；2019.07-至今；2012/9 ~ 2016/6；2015 - 2019")
+    ]
+    assert got == [("2016-07", "2019-06"), ("2019-07", None), ("2012-09", "2016-06"), ("2015-01", "2019-12")]
