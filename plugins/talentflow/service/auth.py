@@ -36,6 +36,7 @@ SCOPES = (
     "interviews:read",
     "interviews:write",
     "decisions:write",
+    "onboarding:read",
     "onboarding:write",
     "webhooks:manage",
 )

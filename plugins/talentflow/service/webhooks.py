@@ -325,9 +325,13 @@ def emit_scoring_events(settings: Settings | None = None) -> dict:
 
 
 def dispatch(settings: Settings | None = None, service: ServiceSettings | None = None) -> dict:
-    """What the DAGs or ``talentflow serve``'s loop call: emit events for new results, then deliver."""
+    """What the DAGs or ``talentflow serve``'s loop call: emit events for new results, deliver them,
+    and send each newly scored interview's report card to the requisition's department head."""
+    from talentflow.service.manager_cards import send_manager_cards
+
     counts = emit_scoring_events(settings)
     results = deliver_pending(settings, service)
     counts["delivered"] = sum(r["status"] == "delivered" for r in results)
     counts["failed"] = sum(r["status"] == "failed" for r in results)
+    counts["manager_cards"] = send_manager_cards(settings, service)
     return counts

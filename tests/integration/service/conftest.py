@@ -118,6 +118,45 @@ class Receiver:
         return [verify(secret, headers, body) for headers, body in self.received]
 
 
+class ChatRobot:
+    """A WeCom/DingTalk group robot: keeps each JSON card and answers like the real ones ({"errcode": 0});
+    ``fail_first`` answers 503 to that many posts first."""
+
+    def __init__(self, fail_first: int = 0, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}/robot/send?access_token=tok-{self.port}"
+        self.cards: list[dict] = []
+        self.posts = 0
+        robot = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers["content-length"]))
+                robot.posts += 1
+                failing = robot.posts <= fail_first
+                if not failing:
+                    robot.cards.append(json.loads(body))
+                answer = b'{"errcode": 1, "errmsg": "busy"}' if failing else b'{"errcode": 0, "errmsg": "ok"}'
+                self.send_response(503 if failing else 200)
+                self.send_header("content-type", "application/json")
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> ChatRobot:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 def problem(resp: httpx.Response, status: int) -> dict:
     assert resp.status_code == status, resp.text
     assert resp.headers["content-type"].startswith("application/problem+json")

@@ -191,6 +191,62 @@ ACCESS_LOG = TableSpec(
     comment="Every API request that read a person's data: which client, whose data, for what purpose.",
 )
 
+REQUISITION_HEADS = TableSpec(
+    "restricted",
+    "requisition_department_heads",
+    {
+        "requisition_id": "text",
+        "head_id": "text",
+        "name": "text",
+        "email": "text",
+        "channel": "text",
+        "updated_at": "timestamptz",
+    },
+    ["requisition_id"],
+    comment="Who receives a requisition's interview reports (its department head) and through which "
+    "channel (email, wecom, dingtalk); names and addresses, so restricted.",
+)
+
+MANAGER_CARDS = TableSpec(
+    "audit",
+    "manager_cards_sent",
+    {
+        "card_id": "text",
+        "interview_id": "text",
+        "candidate_id": "text",
+        "requisition_id": "text",
+        "channel": "text",
+        "recipient": "text",
+        "status": "text",
+        "attempts": "integer",
+        "error": "text",
+        "created_at": "timestamptz",
+        "sent_at": "timestamptz",
+        "payload": "jsonb",
+    },
+    ["card_id"],
+    comment="Interview-report cards to department heads, one per interview, channel and recipient "
+    "(the accounting of audit.alerts_sent): sent, failed, gave_up or not_configured.",
+)
+
+ONBOARDING = TableSpec(
+    "raw",
+    "employee_onboarding",
+    {
+        "employee_id": "text",
+        "client_id": "text",
+        "candidate_id": "text",
+        "interview_id": "text",
+        "hire_date": "date",
+        "attendance_account": "jsonb",
+        "probation": "jsonb",
+        "interview_baseline": "jsonb",
+    },
+    ["employee_id"],
+    comment="The onboarding hand-off of an accepted offer: the attendance-system account record, the "
+    "probation rules and the interview baseline (the employee itself is in raw.hris_employees).",
+)
+
 TABLES = [
     API_CLIENTS,
     IDEMPOTENCY_KEYS,
@@ -202,4 +258,7 @@ TABLES = [
     WEBHOOK_DELIVERIES,
     WEBHOOK_ATTEMPTS,
     ACCESS_LOG,
+    REQUISITION_HEADS,
+    MANAGER_CARDS,
+    ONBOARDING,
 ]

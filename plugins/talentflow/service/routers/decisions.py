@@ -9,10 +9,10 @@ from dateutil.relativedelta import relativedelta
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from talentflow.core import warehouse
-from talentflow.service import ids
+from talentflow.core import pseudonym, warehouse
+from talentflow.service import ids, onboarding
 from talentflow.service.auth import Principal, log_access
-from talentflow.service.deps import idempotent, require, state
+from talentflow.service.deps import idempotent, require, state, with_etag
 from talentflow.service.problems import Problem
 from talentflow.service.routers.candidates import owned as owned_candidate
 from talentflow.service.routers.interviews import owned as owned_interview
@@ -103,13 +103,14 @@ class OfferAcceptedIn(BaseModel):
     work_schedule: str = "standard"
 
 
-def _mart_rows(conn, mart: str, employee_id: str) -> list[dict]:
+def _mart_rows(conn, settings, mart: str, employee_id: str) -> list[dict]:
     exists = warehouse.fetch_all(conn, "SELECT to_regclass(%s) AS t", (f"marts.{mart}",))[0]["t"]
     if not exists:
         return []
-    rows = warehouse.fetch_all(
-        conn, f"SELECT * FROM marts.{mart} WHERE employee_key::text = %s", (employee_id,)
-    )
+    # marts know employees by their pseudonymous key only (computed here: the API's login may not call
+    # the warehouse's pseudonym function)
+    employee_key = pseudonym.key(pseudonym.secret(settings), "employee", employee_id)
+    rows = warehouse.fetch_all(conn, f"SELECT * FROM marts.{mart} WHERE employee_key = %s", (employee_key,))
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
 
@@ -122,7 +123,7 @@ def hire(
     body: OfferAcceptedIn,
     principal: Principal = Depends(require("onboarding:write")),
 ):
-    months = state(request).service.probation_months
+    months, settings = state(request).service.probation_months, state(request).settings
 
     def write(conn):
         cand = owned_candidate(conn, principal, candidate_id)
@@ -162,8 +163,8 @@ def hire(
                     if m in (1, 3, months)
                 ],
             },
-            "first_year_goals": _mart_rows(conn, "goal_recommendation", body.employee_id),
-            "training_plan": _mart_rows(conn, "training_recommendation", body.employee_id),
+            "first_year_goals": _mart_rows(conn, settings, "goal_recommendation", body.employee_id),
+            "training_plan": _mart_rows(conn, settings, "training_recommendation", body.employee_id),
         }
         set_candidate_status(
             conn,
@@ -172,8 +173,45 @@ def hire(
             "hired",
             {"employee_id": body.employee_id, "by": "offer_accepted"},
         )
-        enqueue(conn, principal.client_id, "employee.onboarded", candidate_id, payload)
+        requisition = warehouse.fetch_all(
+            conn, "SELECT * FROM raw.ats_requisitions WHERE requisition_id = %s", (cand["requisition_id"],)
+        )
+        onboarding.archive(conn, principal.client_id, requisition[0] if requisition else None, payload)
+        enqueue(
+            conn, principal.client_id, "employee.onboarded", candidate_id, payload, once_per=body.employee_id
+        )
         log_access(conn, principal, "candidate", [candidate_id], "onboarding", "POST", request.url.path)
         return payload
 
     return idempotent(request, principal, body, write)
+
+
+@router.get(
+    "/employees/{employee_id}/onboarding",
+    summary="An onboarding hand-off, with the first-year goals and training plan the marts now hold",
+)
+def get_onboarding(
+    request: Request,
+    employee_id: str,
+    purpose: str = "onboarding",
+    principal: Principal = Depends(require("onboarding:read")),
+):
+    """The attendance account, probation rules and interview baseline of a hire this client handed
+    off; ``first_year_goals`` and ``training_plan`` fill in once warehouse_build has seen the employee."""
+    st = state(request)
+    with st.connect() as conn:
+        rows = warehouse.fetch_all(
+            conn,
+            "SELECT employee_id, candidate_id, interview_id, hire_date, attendance_account, probation,"
+            " interview_baseline FROM raw.employee_onboarding WHERE employee_id = %s AND client_id = %s",
+            (employee_id, principal.client_id),
+        )
+        if not rows:
+            raise Problem(404, f"no onboarding of employee {employee_id!r} for this client", kind="not-found")
+        out = {
+            **rows[0],
+            "first_year_goals": _mart_rows(conn, st.settings, "goal_recommendation", employee_id),
+            "training_plan": _mart_rows(conn, st.settings, "training_recommendation", employee_id),
+        }
+        log_access(conn, principal, "employee", [employee_id], purpose, "GET", request.url.path)
+    return with_etag(request, out)

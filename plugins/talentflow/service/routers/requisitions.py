@@ -4,10 +4,10 @@ table) so resume matching and interview generation treat them like any ATS expor
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from talentflow.core import warehouse
 from talentflow.core.tables.ats import REQUISITIONS as ATS_REQUISITIONS
@@ -17,6 +17,28 @@ from talentflow.service.deps import idempotent, page_query, require, state, with
 from talentflow.service.problems import Problem
 
 router = APIRouter(prefix="/v1/requisitions", tags=["requisitions"])
+
+
+class DepartmentHead(BaseModel):
+    """Who receives the requisition's interview reports and approves or declines the next round."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(
+        min_length=1, max_length=128, description="The person's id in the HR system (decided_by)."
+    )
+    name: str | None = Field(default=None, max_length=200, description="How the card greets them.")
+    channel: Literal["email", "wecom", "dingtalk"] = Field(
+        description="email (Airflow SMTP connection) or the WeCom/DingTalk group robot configured in "
+        "TALENTFLOW_WECOM_WEBHOOK_URL / TALENTFLOW_DINGTALK_WEBHOOK_URL."
+    )
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$", description="Needed for email.")
+
+    @model_validator(mode="after")
+    def _email_for_email(self) -> DepartmentHead:
+        if self.channel == "email" and not self.email:
+            raise ValueError("department_head.channel email needs department_head.email")
+        return self
 
 
 class RequisitionIn(BaseModel):
@@ -42,10 +64,13 @@ class RequisitionIn(BaseModel):
     opened_at: date | None = None
     status: str = Field(default="open", pattern="^(open|closed|on_hold)$")
     location: str | None = None
+    department_head: DepartmentHead | None = Field(
+        default=None, description="Receives a card with each scored interview's report (restricted)."
+    )
 
 
 def _row(req_id: str, body: RequisitionIn) -> dict:
-    row = body.model_dump(exclude={"external_id"})
+    row = body.model_dump(exclude={"external_id", "department_head"})
     row["requisition_id"] = req_id
     row["opened_at"] = row["opened_at"] or date.today()
     return row
@@ -54,6 +79,19 @@ def _row(req_id: str, body: RequisitionIn) -> dict:
 def _save(conn, principal: Principal, body: RequisitionIn) -> dict:
     req_id = ids.derived("req", principal.client_id, body.external_id)
     warehouse.upsert(conn, ATS_REQUISITIONS, [_row(req_id, body)], create=False)
+    head = body.department_head
+    if head is None:
+        conn.execute(
+            "DELETE FROM restricted.requisition_department_heads WHERE requisition_id = %s", (req_id,)
+        )
+    else:
+        conn.execute(
+            "INSERT INTO restricted.requisition_department_heads (requisition_id, head_id, name, email, channel,"
+            " updated_at) VALUES (%s, %s, %s, %s, %s, now()) ON CONFLICT (requisition_id) DO UPDATE SET"
+            " head_id = EXCLUDED.head_id, name = EXCLUDED.name, email = EXCLUDED.email,"
+            " channel = EXCLUDED.channel, updated_at = now()",
+            (req_id, head.id, head.name, head.email, head.channel),
+        )
     conn.execute(
         "INSERT INTO raw.api_requisitions (requisition_id, client_id, external_id, created_at, updated_at)"
         " VALUES (%s, %s, %s, now(), now()) ON CONFLICT (requisition_id) DO UPDATE SET updated_at = now()",
@@ -73,6 +111,13 @@ def _read(conn, principal: Principal, req_id: str) -> dict:
         raise Problem(404, f"no requisition {req_id!r} for this client", kind="not-found")
     row = rows[0]
     row.pop("_loaded_at", None)
+    heads = warehouse.fetch_all(
+        conn,
+        "SELECT head_id AS id, name, channel, email FROM restricted.requisition_department_heads"
+        " WHERE requisition_id = %s",
+        (req_id,),
+    )
+    row["department_head"] = heads[0] if heads else None
     return row
 
 
