@@ -112,6 +112,23 @@ EXPECTED = {
         "languages": {"English", "Mandarin"},
     },
 }
+EXPECTED["08_mixed_entries.txt"] = {  # sentences, a labelled block, a brand without a suffix
+    "name": "欧阳娜娜",
+    "phone": "+8613500001111",
+    "location": "武汉",
+    "jobs": [
+        ("武汉光谷芯片科技有限公司", "高级工程师", "2015-07", None),
+        ("武汉邮电科学研究院", "硬件工程师", "2012-07", "2015-06"),
+        ("深圳前海微众银行股份有限公司", "风控经理", "2010-03", "2012-06"),
+        ("字节跳动", "算法实习生", "2009-03", "2010-02"),
+    ],
+    "education": [
+        ("华中科技大学", "硕士", "master", "电子信息工程", 2010),
+        ("武汉大学", "学士", "bachelor", "电子信息工程", 2007),
+    ],
+    "skills": {"Python", "C++", "Embedded Systems", "Linux"},
+    "dropped": {"gender"},
+}
 EXPECTED["05_gbk_zhaopin_ops.txt"] = EXPECTED["04_zhaopin_ops.txt"]
 
 SENSITIVE_VALUES = [

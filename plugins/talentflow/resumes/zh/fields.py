@@ -151,35 +151,43 @@ _LABELLED = re.compile(
 _DESCRIPTION = ("工作描述", "工作内容", "工作职责", "职责", "主要职责", "主要工作", "业绩")
 
 
+_STARTS_ENTRY = ("公司名称", "公司", "单位名称", "单位", "企业", "学校名称", "学校", "院校", "毕业院校")
+_TIME_KEYS = ("时间", "工作时间", "在校时间")
+
+
 def _blocks(lines: list[str]) -> list[tuple[ZhRange | None, list[str]]]:
-    """Lines grouped into entries: a new entry at each line with a date range."""
-    out: list[tuple[ZhRange | None, list[str]]] = []
+    """Lines grouped into entries: a new entry at each line with a date range, or at a labelled
+    "公司名称：" / "学校：" line; a labelled "时间：" line dates the entry it is in."""
+    out: list[list] = []
     for line in lines:
         if not line.strip():
             continue
+        lab = _LABELLED.match(line)
         ranges = find_ranges(line)
-        if ranges:
-            out.append((ranges[0], [line]))
+        if lab and lab.group("k") in _STARTS_ENTRY:
+            out.append([None, [line]])
+        elif ranges and lab and lab.group("k") in _TIME_KEYS and out and out[-1][0] is None:
+            out[-1][0] = ranges[0]
+        elif ranges:
+            out.append([ranges[0], [line]])
         elif out:
             out[-1][1].append(line)
-        elif re.search(_LABELLED.pattern, line) or line.strip():
-            out.append((None, [line]))
-    return out
+        else:
+            out.append([None, [line]])
+    return [(rng, block) for rng, block in out]
 
 
-def _parts(line: str, rng: ZhRange | None) -> list[str]:
-    if rng is not None and rng.span[1] <= len(line) and find_ranges(line):
-        line = line[: rng.span[0]] + "  " + line[rng.span[1] :]
+def _parts(line: str) -> list[str]:
+    ranges = find_ranges(line)
+    if ranges:
+        line = line[: ranges[0].span[0]] + "  " + line[ranges[0].span[1] :]
     parts = [p.strip(" :：-–—()（）") for p in _PART_SPLIT.split(line)]
     return [p for p in parts if p and REDACTED not in p]
 
 
 def _is_org(part: str) -> bool:
-    return (
-        _org_end(part, weak=True) >= len(part) - 2
-        and len(part) >= 4
-        or bool(words().strong_org.search(part) and len(part) >= 4)
-    )
+    core = re.sub(r"[（(][^（()）]*[）)]$", "", part)
+    return len(core) >= 4 and _org_end(core, weak=True) >= len(core) - 1
 
 
 def _is_title(part: str) -> bool:
@@ -202,13 +210,18 @@ def _experience_entry(rng: ZhRange | None, lines: list[str]) -> Experience | Non
                 bullets.append(v)
             continue
         if i <= 1 and not (company and title):
-            parts = _parts(line, rng if i == 0 else None)
-            if len(parts) <= 4 and all(len(p) <= 30 for p in parts):
+            parts = _parts(line)
+            # "公司 | 职位" parts; a sentence ("…至今任…公司高级工程师，负责…") goes to the entity reader
+            sentence = any(
+                re.search("[,，。;；]", p) or (not (_is_org(p) or _is_title(p)) and len(p) > 12)
+                for p in parts
+            )
+            if len(parts) <= 4 and all(len(p) <= 30 for p in parts) and not sentence:
                 for p in parts:
-                    if company is None and _is_org(p):
-                        company = p
-                    elif title is None and _is_title(p):
+                    if title is None and _is_title(p):  # "算法工程师" ends in a title, not in 工程
                         title = p
+                    elif company is None and _is_org(p):
+                        company = p
                     else:
                         loose.append(p)
                 continue
@@ -245,7 +258,7 @@ def parse_experience_zh(lines: list[str]) -> list[Experience]:
 
 def _education_entry(rng: ZhRange | None, lines: list[str]) -> Education | None:
     school = major = degree = None
-    for i, line in enumerate(lines[:3]):
+    for line in lines[:3]:
         lab = _LABELLED.match(line)
         if lab:
             k, v = lab.group("k"), lab.group("v").strip()
@@ -256,7 +269,7 @@ def _education_entry(rng: ZhRange | None, lines: list[str]) -> Education | None:
             elif k in ("学历", "学位"):
                 degree = degree or v
             continue
-        for p in _parts(line, rng if i == 0 else None):
+        for p in _parts(line):
             level = degree_level(p)
             if school is None and re.search(_alt_suffix(), p) and len(p) >= 4:
                 school = p
