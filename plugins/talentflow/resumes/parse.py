@@ -56,7 +56,7 @@ def parse_resume(
     # "Present" means when the resume was written, not when it is read (issue 13).
     when, when_source = resume_as_of(as_of, doc.document_date, text)
     language, _ = detect_language(text)
-    if language == "zh" or is_chinese(text):
+    if is_chinese(text):
         # Chinese resumes have their own field parser; it drops gender, birth date, ethnicity and the
         # like before anything else, so the kept text (hash, identity, embeddings) is the redacted one.
         when, when_source = resume_as_of_zh(as_of, doc.document_date, text)

@@ -292,3 +292,13 @@ def test_chinese_dates_and_ranges():
         for r in find_ranges("2016年7月至2019年6月；2019.07-至今；2012/9 ~ 2016/6；2015 - 2019")
     ]
     assert got == [("2016-07", "2019-06"), ("2019-07", None), ("2012-09", "2016-06"), ("2015-01", "2019-12")]
+
+
+def test_japanese_is_not_read_as_chinese():
+    from talentflow.resumes.zh import is_chinese
+
+    assert is_chinese("张伟\n工作经历\n2019年7月至今 上海云帆网络科技有限公司 高级工程师")
+    assert not is_chinese(
+        "山田太郎\n職務経歴\n2019年7月から東京のソフトウェア会社でエンジニアとして勤務しています"
+    )
+    assert not is_chinese("Jane Doe, Data Engineer at Acme (2019-2023)")

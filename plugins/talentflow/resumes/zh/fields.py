@@ -435,6 +435,9 @@ def parse_zh(text: str, taxonomy: Taxonomy, as_of: date | None = None) -> ZhPars
 
 
 def is_chinese(text: str) -> bool:
-    """A resume is read as Chinese when at least a fifth of its letters are Han characters."""
+    """A resume is read as Chinese when at least a fifth of its letters are Han characters and it is
+    not Japanese (kana) or Korean (hangul), which write Han characters too."""
     letters = sum(ch.isalpha() for ch in text)
-    return letters > 0 and len(HAN_RE.findall(text)) / letters >= 0.2
+    han = len(HAN_RE.findall(text))
+    other = len(re.findall(r"[\u3040-\u30ff\uac00-\ud7af]", text))
+    return letters > 0 and han / letters >= 0.2 and other < 0.1 * han
