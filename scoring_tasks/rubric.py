@@ -1,7 +1,9 @@
 """Interview rubrics: YAML files in ``scoring_tasks/rubrics/``, one per job family plus ``general``.
 
 A rubric lists competencies; each has interview questions and a behaviourally anchored rating scale
-(levels 1 to 5, each with a label and example behaviours called anchors). A job-family rubric
+(levels 1 to 5, each with a label and example behaviours called anchors). Rubrics in another language
+live in a sub-folder (``rubrics/zh-CN/``) with the same ids and competency keys, so a Chinese interview
+is scored on the same competencies as an English one (``get_rubric(id, language="zh")``). A job-family rubric
 includes ``general`` with ``extends: general`` and adds its own competencies. ``questions_for`` turns
 a requisition's competency profile into the interview's question set.
 """
@@ -75,6 +77,7 @@ class Rubric(BaseModel):
     title: str
     job_family: str
     extends: str | None = None
+    language: str = "en"
     competencies: dict[str, Competency]
     motivation: Motivation | None = None
     # filled by load_rubric when the rubric extends another
@@ -145,9 +148,24 @@ def _parse(source: Path, data: dict) -> Rubric:
         raise RubricError(f"{source}: invalid rubric at '{where}': {first['msg']}") from exc
 
 
-def load_rubric(rubric: str | Path = "general", directory: Path = RUBRIC_DIR) -> Rubric:
-    """Load a rubric by id (a file in ``directory``) or by path, resolving ``extends``."""
-    return _load(str(rubric), str(directory), ())
+def rubric_dir(language: str | None = None, directory: Path = RUBRIC_DIR) -> Path:
+    """The folder of ``language``'s rubrics (English: ``directory`` itself)."""
+    from scoring_tasks.languages import base_language, get_language
+
+    if base_language(language) == "en":
+        return directory
+    folder = directory / get_language(language).rubrics
+    if not folder.is_dir():
+        raise RubricError(f"no rubrics in language {language!r} (expected them in {folder})")
+    return folder
+
+
+def load_rubric(
+    rubric: str | Path = "general", directory: Path = RUBRIC_DIR, language: str | None = None
+) -> Rubric:
+    """Load a rubric by id (a file in ``directory``, or its ``language`` sub-folder) or by path,
+    resolving ``extends``."""
+    return _load(str(rubric), str(rubric_dir(language, directory)), ())
 
 
 @lru_cache(maxsize=32)
@@ -155,9 +173,11 @@ def _cached(rubric: str, directory: str) -> Rubric:
     return _load(rubric, directory, ())
 
 
-def get_rubric(rubric: str | Path = "general", directory: Path = RUBRIC_DIR) -> Rubric:
+def get_rubric(
+    rubric: str | Path = "general", directory: Path = RUBRIC_DIR, language: str | None = None
+) -> Rubric:
     """Like :func:`load_rubric`, cached per process (rubric files do not change while a DAG runs)."""
-    return _cached(str(rubric), str(directory)).model_copy(deep=True)
+    return _cached(str(rubric), str(rubric_dir(language, directory))).model_copy(deep=True)
 
 
 def _load(rubric: str, directory: str, seen: tuple[str, ...]) -> Rubric:
@@ -190,11 +210,14 @@ def _load(rubric: str, directory: str, seen: tuple[str, ...]) -> Rubric:
     return _parse(source, merged)
 
 
-def rubric_for_job_family(job_family: str | None, directory: Path = RUBRIC_DIR) -> Rubric:
-    """The job family's rubric, or ``general`` when the family has none."""
-    if job_family and (directory / f"{job_family}.yaml").is_file():
-        return get_rubric(job_family, directory)
-    return get_rubric("general", directory)
+def rubric_for_job_family(
+    job_family: str | None, directory: Path = RUBRIC_DIR, language: str | None = None
+) -> Rubric:
+    """The job family's rubric (in ``language``), or ``general`` when the family has none."""
+    folder = rubric_dir(language, directory)
+    if job_family and (folder / f"{job_family}.yaml").is_file():
+        return get_rubric(job_family, folder)
+    return get_rubric("general", folder)
 
 
 def _profile_weights(profile: Mapping[str, float] | Sequence) -> dict[str, float]:

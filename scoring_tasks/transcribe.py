@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 CLIP_MAX_S = 30.0  # whisper's window
 FILE_GAP_S = 1.0  # silence laid between files in a batch, so that no word straddles two answers
+# A packed answer whose words' mean log-probability is below this is transcribed again on its own
+# (English answers score about -0.2 to -0.4 packed; a German one -1.0, and -2.0 alone).
+PACK_RECHECK_LOGPROB = -0.6
 
 
 class Word(BaseModel):
@@ -72,7 +75,9 @@ class Transcript(BaseModel):
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        from scoring_tasks.languages import count_words
+
+        return count_words(self.text)  # Chinese has no spaces: jieba words, not space-separated runs
 
     def public(self) -> dict:
         """The CLI contract: text, segments (start, end, text, words), language, duration."""
@@ -145,6 +150,8 @@ class Transcriber:
         min_words: int = 3,
         min_avg_logprob: float = -1.0,
         wrong_language_probability: float = 0.5,
+        initial_prompt: str | None = None,
+        detectable_languages: Sequence[str] | None = None,
     ) -> None:
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
@@ -164,6 +171,9 @@ class Transcriber:
         self.min_words = min_words
         self.min_avg_logprob = min_avg_logprob
         self.wrong_language_probability = wrong_language_probability
+        self.initial_prompt = initial_prompt  # e.g. simplified Chinese with punctuation (languages.yaml)
+        # Languages whose detection is trusted to flag a wrong-language answer (None: every language).
+        self.detectable_languages = set(detectable_languages) if detectable_languages else None
         try:
             self.model = WhisperModel(
                 self.model_path,
@@ -317,9 +327,11 @@ class Transcriber:
         )
 
     def _run_sequential(self, audio: DecodedAudio, language: str | None) -> Transcript | AudioProblem:
+        decode_as, detected, probability = self._languages(audio, language)
         segments, info = self.model.transcribe(
             audio.samples,
-            language=None if self.multilingual else "en",
+            language=decode_as,
+            initial_prompt=self.initial_prompt,
             beam_size=self.beam_size,
             word_timestamps=True,
             vad_filter=self.vad,
@@ -328,7 +340,24 @@ class Transcriber:
         )
         converted = [_segment(s) for s in segments]
         speech = info.duration_after_vad if self.vad else audio.duration
-        return self._transcript(audio, converted, info.language, info.language_probability, speech)
+        return self._transcript(audio, converted, detected or info.language, probability or 1.0, speech)
+
+    def _languages(self, audio: DecodedAudio, expected: str | None) -> tuple[str | None, str | None, float]:
+        """(language to decode in, language to report, its probability).
+
+        A multilingual model decodes in the interview's language when there is one: whisper base reads
+        synthetic and accented Mandarin as Thai (p(zh) 0.01-0.03 on espeak-ng Mandarin). A detected
+        language among ``detectable_languages`` is still reported, so an English answer to a Chinese
+        interview fails as ``wrong_language``."""
+        if not self.multilingual:
+            return "en", None, 0.0
+        detected, probability, all_probs = self.model.detect_language(audio.samples)
+        if not expected:
+            return detected, detected, float(probability)
+        trusted = self.detectable_languages is None or detected in self.detectable_languages
+        if detected != expected and trusted:
+            return expected, detected, float(probability)
+        return expected, expected, float(dict(all_probs or []).get(expected, probability))
 
     def _clips(self, audio: DecodedAudio) -> list[tuple[float, float]]:
         """Speech spans of at most 30 s each, in seconds from the start of ``audio``."""
@@ -362,38 +391,67 @@ class Transcriber:
                 continue
             lang, prob = ("en", 1.0)
             if self.multilingual:
-                lang, prob, _ = self.model.detect_language(audio.samples)
-            groups.setdefault((lang, float(prob)), []).append((i, audio, clips))
-        for (lang, prob), members in groups.items():
+                decode_as, lang, prob = self._languages(audio, language)
+                groups.setdefault((decode_as, lang, float(prob)), []).append((i, audio, clips))
+                continue
+            groups.setdefault((lang, lang, float(prob)), []).append((i, audio, clips))
+        for (decode_as, lang, prob), members in groups.items():
             # Lay every file end to end, a short silence between files; clip times are absolute in
-            # the concatenation.
+            # the concatenation. Packed, each file is cut to its speech (first clip to last) and the
+            # files are laid in the order that fills 30 s windows best.
+            if self.pack:
+                members = _window_order(members)
             gap = np.zeros(int(FILE_GAP_S * SAMPLE_RATE), dtype=np.float32)
             pieces, clip_times, spans, speech = [], [], [], {}
             offset = 0.0
             for i, audio, clips in members:
-                pieces += [audio.samples, gap]
-                clip_times += [{"start": offset + s, "end": offset + e} for s, e in clips]
-                spans.append((i, audio, offset))
+                lo = clips[0][0] if self.pack else 0.0
+                hi = clips[-1][1] if self.pack else audio.duration
+                piece = audio.samples[int(lo * SAMPLE_RATE) : int(np.ceil(hi * SAMPLE_RATE))]
+                pieces += [piece, gap]
+                clip_times += [{"start": offset + s - lo, "end": offset + e - lo} for s, e in clips]
+                # (result index, audio, shift: file time = concatenation time - shift, where it starts)
+                spans.append((i, audio, offset - lo, offset))
                 speech[i] = sum(e - s for s, e in clips)
-                offset += audio.samples.size / SAMPLE_RATE + FILE_GAP_S
+                offset += piece.size / SAMPLE_RATE + FILE_GAP_S
             if self.pack:
                 clip_times = _pack(clip_times)
             joined = np.concatenate(pieces).astype(np.float32, copy=False)
             segments, _ = self.pipeline.transcribe(
                 joined,
-                language=lang,
+                language=decode_as,
+                initial_prompt=self.initial_prompt,
                 beam_size=self.beam_size,
                 word_timestamps=True,
                 clip_timestamps=clip_times,
                 batch_size=self.batch_size,
             )
-            per_file: dict[int, list[Segment]] = {i: [] for i, _, _ in spans}
+            per_file: dict[int, list[Segment]] = {span[0]: [] for span in spans}
             for seg in segments:
                 for owner, piece in _split_by_owner(seg, spans):
                     per_file[owner[0]].append(piece)
-            for i, audio, _ in spans:
+            for i, audio, _, _ in spans:
                 out[i] = self._transcript(audio, per_file[i], lang, prob, speech[i])
+                if self.pack and _word_logprob(out[i].words) < PACK_RECHECK_LOGPROB:
+                    # Decoded beside other answers, speech in another language borrows their
+                    # context and reads as more confident than alone: judge a doubtful one alone.
+                    out[i] = self._run_sequential(audio, language)
         return out
+
+
+def _window_order(members: list) -> list:
+    """Files ordered so that consecutive ones fill 30 s windows: first-fit decreasing on each file's
+    speech span plus the gap after it (a file longer than a window fills windows of its own)."""
+    bins: list[tuple[float, list]] = []
+    for member in sorted(members, key=lambda m: m[2][0][0] - m[2][-1][1]):
+        size = member[2][-1][1] - member[2][0][0] + FILE_GAP_S
+        for k, (used, items) in enumerate(bins):
+            if used + size <= CLIP_MAX_S + FILE_GAP_S:
+                bins[k] = (used + size, [*items, member])
+                break
+        else:
+            bins.append((size, [member]))
+    return [member for _, items in bins for member in items]
 
 
 def _pack(clips: list[dict]) -> list[dict]:
@@ -436,7 +494,7 @@ def _split_by_owner(seg, spans) -> list[tuple[tuple, Segment]]:
                     end=ws[-1].end,
                     text="".join(w.word for w in ws),
                     words=ws,
-                    avg_logprob=seg.avg_logprob,
+                    avg_logprob=_word_logprob(ws),  # this file's words, not the whole segment's
                     no_speech_prob=seg.no_speech_prob,
                 ),
                 shift=owner[2],
@@ -446,10 +504,18 @@ def _split_by_owner(seg, spans) -> list[tuple[tuple, Segment]]:
     ]
 
 
+def _word_logprob(words) -> float:
+    """Mean log-probability of ``words`` (0 when there are none)."""
+    if not words:
+        return 0.0
+    return float(np.mean(np.log(np.clip([w.probability for w in words], 1e-6, 1.0))))
+
+
 def _owner(spans, t: float):
+    """The span (file) whose stretch of the concatenation holds time ``t``."""
     chosen = spans[0]
     for span in spans:
-        if span[2] <= t:
+        if span[3] <= t:
             chosen = span
     return chosen
 

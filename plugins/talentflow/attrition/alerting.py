@@ -38,6 +38,7 @@ from talentflow.core.notifications import (
     webhook_channel,
     webhook_payload,
 )
+from talentflow.core.notifications.messages import attrition_alert
 from talentflow.core.tables.attrition import ALERTS_SENT, SCORES
 
 log = logging.getLogger(__name__)
@@ -172,46 +173,28 @@ def alert_message(
     horizon_months: int,
     base_rate: float | None = None,
     employee_url: str | None = None,
+    locale: str | None = None,
 ) -> Message:
-    who = f"employee {employee_id}" if employee_id else f"employee key {episode.employee_key[:12]}"
-    state = "is newly at high risk" if episode.kind == "new" else "has moved from medium to high risk"
-    p = score.get("probability")
-    if p is not None:
-        lift = f" ({p / base_rate:.1f}x the average)" if base_rate else ""
-        risk = f"{p:.0%} chance of leaving voluntarily within {horizon_months} months{lift}"
-    else:
-        risk = f"HR rules score {score.get('rules_score', 0):g}"
-    lines = [
-        f"@{partner.name} (HR business partner, {department or 'unknown department'})",
-        f"{who.capitalize()} {state}: {risk}.",
-    ]
-    reasons = score.get("reasons") or []
-    if reasons:
-        lines.append("Why:")
-        lines += [f"- {r['description']}" for r in reasons]
-    factors = score.get("top_factors") or []
-    if factors:
-        lines.append("Model factors: " + "; ".join(f"{f['label']} ({_fmt(f.get('value'))})" for f in factors))
-    actions = list(dict.fromkeys(r["suggested_action"] for r in reasons if r.get("suggested_action")))
-    lines.append(
-        "Suggested action: "
-        + ("; ".join(actions) if actions else "talk about growth, pay and workload in the next one-to-one")
+    """The alert's text, in ``locale`` (TALENTFLOW_LOCALE): rendered by the notifications layer from
+    the message catalogue (``attrition_alert``)."""
+    return attrition_alert(
+        employee_id=employee_id,
+        employee_key=episode.employee_key,
+        kind=episode.kind,
+        probability=score.get("probability"),
+        rules_score=score.get("rules_score"),
+        base_rate=base_rate,
+        horizon_months=horizon_months,
+        partner_name=partner.name,
+        department=department,
+        reasons=score.get("reasons") or [],
+        factors=score.get("top_factors") or [],
+        employee_url=employee_url,
+        dashboard_url=dashboard_url,
+        episode_id=episode.episode_id,
+        started_at=episode.started_at,
+        locale=locale,
     )
-    if employee_url:
-        lines.append(f"Employee page: {employee_url}")
-    if dashboard_url:
-        lines.append(f"Dashboard: {dashboard_url}")
-    lines.append(
-        "A prompt for a conversation, never a decision about the employee. "
-        f"Risk episode {episode.episode_id} since {episode.started_at.isoformat()}."
-    )
-    return Message(f"Attrition risk: {who} ({department or 'unknown department'})", "\n".join(lines))
-
-
-def _fmt(value) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def payload_for(partner: Partner, msg: Message) -> dict:
@@ -369,6 +352,7 @@ def send_alerts(
                         att.horizon_months,
                         base_rate,
                         employee_url=links.employee_url(settings, episode.employee_key),
+                        locale=settings.locale,
                     )
                     alert = Alert(aid, episode, partner, msg, payload_for(partner, msg))
                     tried = previous["attempts"] if previous else 0

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
         default=None,
         description="Sentence-embedding model dir for transformers; unset = bundled all-MiniLM-L6-v2.",
     )
+    locale: str = Field(
+        default="en",
+        description="Language of the texts people read (HR alerts, candidate feedback, CLI messages): en or "
+        "zh-CN; a person's or an interview's own language wins where it is known.",
+    )
     # Alerts
     alert_email_to: str | None = Field(
         default=None, description="Comma-separated addresses for ops/HR mail (Airflow smtp_default)."

@@ -7,6 +7,7 @@ object keys are data, and a hostile one (``<script>``) must reach the reader as 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import jinja2
 
@@ -79,3 +80,109 @@ def run_message(context: dict, outcome: str = "failed") -> Message:
 
 def failure_message(context: dict) -> Message:
     return run_message(context, "failed")
+
+
+def _(message: str, locale: str | None, **values) -> str:
+    from talentflow.core import i18n
+
+    return i18n.gettext(message, locale, **values)
+
+
+def attrition_alert(
+    *,
+    employee_id: str | None,
+    employee_key: str,
+    kind: str,
+    probability: float | None,
+    rules_score: float | None,
+    base_rate: float | None,
+    horizon_months: int,
+    partner_name: str,
+    department: str | None,
+    reasons: list[dict],
+    factors: list[dict],
+    employee_url: str | None,
+    dashboard_url: str | None,
+    episode_id: str,
+    started_at: date,
+    locale: str | None = None,
+) -> Message:
+    """The HR business partner's attrition alert, in ``locale`` (``TALENTFLOW_LOCALE``; WeCom and
+    DingTalk render it as markdown). English is the message catalogue's source text; the reasons'
+    descriptions and actions are looked up in the catalogue too and stay as written when absent."""
+    from talentflow.core import i18n
+
+    chinese = i18n.normalise(locale) == "zh-CN"
+    sep = "；" if chinese else "; "
+    who = (
+        _("employee {id}", locale, id=employee_id)
+        if employee_id
+        else _("employee key {key}", locale, key=employee_key[:12])
+    )
+    dept = department or _("unknown department", locale)
+    state = _("is newly at high risk" if kind == "new" else "has moved from medium to high risk", locale)
+    if probability is not None:
+        lift = (
+            _(" ({ratio}x the average)", locale, ratio=f"{probability / base_rate:.1f}") if base_rate else ""
+        )
+        risk = (
+            _(
+                "{percent} chance of leaving voluntarily within {months} months",
+                locale,
+                percent=f"{probability:.0%}",
+                months=horizon_months,
+            )
+            + lift
+        )
+    else:
+        risk = _("HR rules score {score}", locale, score=f"{rules_score or 0:g}")
+    lines = [
+        _("@{name} (HR business partner, {department})", locale, name=partner_name, department=dept),
+        _("{who} {state}: {risk}.", locale, who=who[:1].upper() + who[1:], state=state, risk=risk),
+    ]
+    if reasons:
+        lines.append(_("Why:", locale))
+        lines += [f"- {_(r['description'], locale)}" for r in reasons]
+    if factors:
+        lines.append(
+            _(
+                "Model factors: {factors}",
+                locale,
+                factors=sep.join(f"{_(f['label'], locale)} ({_fmt(f.get('value'))})" for f in factors),
+            )
+        )
+    actions = list(
+        dict.fromkeys(_(r["suggested_action"], locale) for r in reasons if r.get("suggested_action"))
+    )
+    lines.append(
+        _(
+            "Suggested action: {actions}",
+            locale,
+            actions=sep.join(actions)
+            if actions
+            else _("talk about growth, pay and workload in the next one-to-one", locale),
+        )
+    )
+    if employee_url:
+        lines.append(_("Employee page: {url}", locale, url=employee_url))
+    if dashboard_url:
+        lines.append(_("Dashboard: {url}", locale, url=dashboard_url))
+    since = i18n.format_date(started_at, locale, fmt="long") if chinese else started_at.isoformat()
+    lines.append(
+        _(
+            "A prompt for a conversation, never a decision about the employee. "
+            "Risk episode {episode} since {since}.",
+            locale,
+            episode=episode_id,
+            since=since,
+        )
+    )
+    return Message(
+        _("Attrition risk: {who} ({department})", locale, who=who, department=dept), "\n".join(lines)
+    )
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
