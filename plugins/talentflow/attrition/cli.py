@@ -15,13 +15,13 @@ def evaluate_export(export: Path, mapping: Path, source: str = "auto", folds: in
     """Cross-validated metrics of the attrition model on one HRIS export (nothing is stored)."""
     from talentflow.attrition.evaluate import cross_validate
     from talentflow.attrition.export import LABEL, load_export_frame
-    from talentflow.attrition.model import InsufficientData
+    from talentflow.attrition.model import FAMILIES, InsufficientData
 
     loaded = load_export_frame(export, mapping, source)
     if not loaded.spec.columns:
         raise UserError(f"{export}: no usable feature columns after mapping ({loaded.source})")
     try:
-        result = cross_validate(loaded.frame, LABEL, loaded.spec, folds=folds)
+        result = cross_validate(loaded.frame, LABEL, loaded.spec, folds=folds, protected=loaded.protected)
     except InsufficientData as exc:
         raise UserError(f"{export}: {exc}") from None
     return {
@@ -32,7 +32,9 @@ def evaluate_export(export: Path, mapping: Path, source: str = "auto", folds: in
         "rejected_rows": loaded.rejected_rows,
         "employees": result["n"],
         "leavers": result["positives"],
-        "model": "logistic regression (L2, one-hot categoricals), sigmoid-calibrated",
+        "model": "chosen per fold by inner cross-validated ROC AUC among "
+        + ", ".join(FAMILIES)
+        + "; sigmoid-calibrated",
         **result,
     }
 
@@ -45,9 +47,25 @@ def _human(r: dict) -> str:
             f"{r['folds']}-fold cross-validated ROC AUC   {r['roc_auc']:.3f} (per fold sd {r['roc_auc_sd']:.3f})",
             f"precision in the top decile       {r['precision_at_top_decile']:.3f}",
             f"Brier score                       {r['brier']:.4f}",
+            f"model per fold: {', '.join(r['family_per_fold'])}",
             f"features: {', '.join(r['features'])}",
+            *_fairness_lines(r),
         ]
     )
+
+
+def _fairness_lines(r: dict) -> list[str]:
+    lines = [f"high-risk flag ({r['high_risk_flagged']} employees) by protected group, never a model input:"]
+    for attr, a in r.get("fairness", {}).items():
+        ratio = "n/a" if a["min_impact_ratio"] is None else f"{a['min_impact_ratio']:.2f}"
+        lines.append(
+            f"  {attr}: lowest impact ratio {ratio} ({a['lowest'] or '-'} vs {a['reference'] or '-'})"
+        )
+    for w in r.get("proxy_warnings", []):
+        lines.append(
+            f"warning: {w['feature']} is a strong proxy for {w['attribute']} ({w['measure']} {w['value']})"
+        )
+    return lines
 
 
 @app.command("evaluate")

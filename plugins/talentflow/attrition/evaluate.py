@@ -1,9 +1,13 @@
 """How good are the attrition scorers? Held-out later period for the platform, cross-validation for
 any HRIS export (``talentflow attrition evaluate``).
 
-The platform compares the statistical model with the HR rules on the held-out period and uses the
-model only when its ROC AUC there is higher; otherwise the rules score employees, and the decision
-and its reason are written to ``audit.model_evaluations`` with both evaluations.
+The platform picks the model family by cross-validated ROC AUC on the training period (folds grouped
+by employee; :func:`talentflow.attrition.model.select_family`), compares that model with the HR rules
+on the held-out period and uses the model only when its ROC AUC there is higher; otherwise the rules
+score employees. The decision and its reason are written to ``audit.model_evaluations`` with both
+evaluations, each with its fairness audit (impact ratios of its high-risk flag by protected group;
+:mod:`talentflow.attrition.audit`) and the model's proxy warnings. ``talentflow attrition evaluate``
+does the same on one HRIS export by nested cross-validation.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ import pandas as pd
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from talentflow.attrition import features
+from talentflow.attrition import audit, features
 from talentflow.attrition.model import (
+    FAMILIES,
     MODEL_NAME,
     RULES_NAME,
     FeatureSpec,
@@ -29,6 +34,8 @@ from talentflow.attrition.model import (
     RulesCalibration,
     Scorer,
     fit_model,
+    fit_selected,
+    select_family,
 )
 from talentflow.attrition.rules import RuleSet, evaluate, load_rules
 from talentflow.attrition.settings import AttritionSettings, get_attrition_settings
@@ -153,6 +160,19 @@ def _rules_scorer(rules: RuleSet, rows: pd.DataFrame, att: AttritionSettings, tr
     return Scorer("rules", rules, None, att.horizon_months, trained_on=trained_on)
 
 
+def _high_risk(probability: np.ndarray, base_rate: float | None, att: AttritionSettings) -> np.ndarray:
+    """The high-risk band of :func:`talentflow.attrition.scoring.risk_band`: lift over the base rate."""
+    if not base_rate:
+        return np.zeros(len(probability), bool)
+    return np.asarray(probability, float) / base_rate >= att.high_risk_lift
+
+
+def _rules_high_risk(scores, probability, base_rate, att: AttritionSettings) -> np.ndarray:
+    if probability is not None and base_rate:
+        return _high_risk(probability, base_rate, att)
+    return np.asarray(scores, float) >= att.rules_high_score
+
+
 def choose(model_auc: float | None, rules_auc: float | None, model_error: str | None = None) -> dict:
     """Which scorer to use, and why: the model only when it was trained and its held-out ROC AUC is
     strictly higher than the rules'; a tie, an untrained model or an undefined AUC keep the rules."""
@@ -226,10 +246,17 @@ def evaluate_held_out(conn, att: AttritionSettings | None = None, rules: RuleSet
         {"ranking": "rules score", "probability": "isotonic calibration on training landmarks"},
     )
 
-    model_eval, model_error = None, None
+    protected = features.protected_attributes(conn, rows)
+    base_rate = float(y_train.mean()) if len(y_train) else None
+    rules_flags = _rules_high_risk(test_scores, rules_p, base_rate, att)
+    rules_eval.details["fairness"] = audit.fairness_audit(rules_flags, protected.loc[test.index])
+    rules_eval.details["high_risk_flagged"] = int(rules_flags.sum())
+
+    model_eval, model_error, fitted = None, None, None
     try:
-        fitted = fit_model(train)
+        fitted = fit_selected(train)
         model_p = fitted.predict(test)
+        flags = _high_risk(model_p, base_rate, att)
         model_eval = Evaluation(
             MODEL_NAME,
             fitted.version,
@@ -238,7 +265,15 @@ def evaluate_held_out(conn, att: AttritionSettings | None = None, rules: RuleSet
             {
                 "features": fitted.spec.columns,
                 "calibration": "sigmoid, out-of-fold by employee",
-                "classifier": "logistic regression, L2",
+                "classifier": fitted.classifier,
+                "family": fitted.family,
+                "selection": fitted.selection,
+                "protected_attributes_audited": list(protected.columns),
+                "fairness": audit.fairness_audit(flags, protected.loc[test.index]),
+                "high_risk_flagged": int(flags.sum()),
+                "proxy_warnings": audit.proxy_warnings(
+                    fitted.spec.matrix(train), protected.loc[train.index], fitted.spec.categorical
+                ),
             },
         )
     except InsufficientData as exc:
@@ -251,7 +286,8 @@ def evaluate_held_out(conn, att: AttritionSettings | None = None, rules: RuleSet
 
     # The scorer in production learns from every landmark whose outcome is known, held-out period included.
     if decision["used"] == "model":
-        final = fit_model(rows)
+        final = fit_model(rows, family=fitted.family)
+        final.selection = fitted.selection
         y_all = _labels(rows)
         scorer = Scorer(
             "model", rules, float(y_all.mean()), att.horizon_months, model=final, trained_on=trained_on
@@ -313,8 +349,19 @@ def train_and_evaluate(settings: Settings | None = None, att: AttritionSettings 
 # ---- cross-validation (any HRIS export) ------------------------------------------------------
 
 
-def cross_validate(frame: pd.DataFrame, label: str, spec: FeatureSpec, folds: int = 5) -> dict:
-    """Out-of-fold calibrated probabilities by stratified ``folds``-fold cross-validation."""
+def cross_validate(
+    frame: pd.DataFrame,
+    label: str,
+    spec: FeatureSpec,
+    folds: int = 5,
+    *,
+    protected: pd.DataFrame | None = None,
+    families: tuple[str, ...] = tuple(FAMILIES),
+    high_risk_lift: float | None = None,
+) -> dict:
+    """Out-of-fold calibrated probabilities by stratified ``folds``-fold cross-validation, the model
+    family chosen inside each training fold (nested: the held-out fold never helps choose), and the
+    fairness audit of the out-of-fold high-risk flag by the ``protected`` attributes."""
     y = frame[label].astype(bool).to_numpy()
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     need = max(2 * folds, 10)
@@ -324,20 +371,38 @@ def cross_validate(frame: pd.DataFrame, label: str, spec: FeatureSpec, folds: in
             f"{negatives} stayers; need at least {need} of each"
         )
     oof = np.zeros(len(y))
-    fold_auc = []
+    fold_auc, chosen, inner = [], [], []
     for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(
         np.zeros(len(y)), y
     ):
-        fitted = fit_model(frame.iloc[train], label=label, groups_col=None, spec=spec)
+        part = frame.iloc[train]
+        family, scores = select_family(part, label=label, groups_col=None, spec=spec, families=families)
+        fitted = fit_model(part, label=label, groups_col=None, spec=spec, family=family)
         oof[test] = fitted.predict(frame.iloc[test])
         fold_auc.append(round(float(roc_auc_score(y[test], oof[test])), 4))
+        chosen.append(family)
+        inner.append(scores)
     result = metrics(y, oof)
+    lift = high_risk_lift or get_attrition_settings().high_risk_lift
+    flags = oof / y.mean() >= lift
     result.update(
         {
             "folds": folds,
             "roc_auc_per_fold": fold_auc,
             "roc_auc_sd": round(float(np.std(fold_auc)), 4),
             "features": spec.columns,
+            "family_per_fold": chosen,
+            "inner_cv_roc_auc": inner,
+            "high_risk_flagged": int(flags.sum()),
+            "protected_attributes_audited": list(protected.columns) if protected is not None else [],
+            "fairness": audit.fairness_audit(flags, protected.reset_index(drop=True))
+            if protected is not None and len(protected.columns)
+            else {},
+            "proxy_warnings": audit.proxy_warnings(
+                spec.matrix(frame).reset_index(drop=True), protected.reset_index(drop=True), spec.categorical
+            )
+            if protected is not None and len(protected.columns)
+            else [],
         }
     )
     return result

@@ -29,6 +29,7 @@ NUMERIC = (
     "mean_rating_last_year",
     "rating_trend_per_year",
     "pay_position_in_band",
+    "pay_vs_band_midpoint",
     "overtime_hours_90d",
     "absent_days_90d",
     "sick_days_90d",
@@ -44,9 +45,12 @@ FEATURES = (*NUMERIC, *BOOLEAN, *CATEGORICAL)
 # year's pay levels, interview_motivation is carried by motivation_growth.
 EXTRA = ("base_salary", "interview_motivation")
 LABEL = "left_voluntarily"
+# Extra HRIS columns a mapping declares as features arrive as JSON (attrition_features.extra_features)
+# and become columns named x_<feature>: numeric when every value is a number (or a flag), else categories.
+EXTRA_PREFIX = "x_"
 
 CURRENT_SQL = f"""
-select employee_key, as_of, {", ".join((*FEATURES, *EXTRA))}
+select employee_key, as_of, {", ".join((*FEATURES, *EXTRA))}, extra_features
 from marts.attrition_features
 where not exited
 order by employee_key
@@ -83,6 +87,8 @@ select
     round(((pay.base_salary - sb.band_min) / nullif(sb.band_max - sb.band_min, 0))::numeric, 3)
         as pay_position_in_band,
     coalesce(pay.base_salary < sb.band_min, false) as pay_below_band,
+    round((pay.base_salary / nullif((sb.band_min + sb.band_max) / 2.0, 0) - 1)::numeric, 3)
+        as pay_vs_band_midpoint,
     att.overtime_hours_90d,
     att.absent_days_90d,
     att.sick_days_90d,
@@ -92,6 +98,7 @@ select
     af.interview_overall,
     af.interview_motivation,
     coalesce(af.motivation_growth, false) as motivation_growth,
+    coalesce(af.extra_features, '{}'::jsonb) as extra_features,
     coalesce(p.exit_type = 'voluntary'
         and p.exit_date < (p.as_of + %(horizon_months)s * interval '1 month')::date, false)
         as left_voluntarily
@@ -258,18 +265,74 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def expand_extra(frame: pd.DataFrame, column: str = "extra_features") -> pd.DataFrame:
+    """The JSON column of declared extra features as ``x_<feature>`` columns (numbers and flags as
+    float, anything else as text categories); the JSON column itself is dropped."""
+    if column not in frame:
+        return frame
+    records = [v if isinstance(v, dict) else {} for v in frame[column].tolist()]
+    frame = frame.drop(columns=[column])
+    extra = pd.DataFrame.from_records(records, index=frame.index) if records else pd.DataFrame()
+    for name in extra.columns:
+        values = extra[name]
+        present = values.notna()
+        if values[present].map(lambda v: isinstance(v, bool | int | float)).all():
+            typed = pd.to_numeric(values.map(lambda v: float(v) if v is not None else None), errors="coerce")
+        else:
+            typed = values.astype(object).where(present, None).map(lambda v: None if v is None else str(v))
+        frame[EXTRA_PREFIX + str(name)] = typed
+    return frame
+
+
 def current_features(conn) -> pd.DataFrame:
     """One row per current employee: marts.attrition_features at the data's end."""
     rows = warehouse.fetch_all(conn, CURRENT_SQL)
-    return _typed(pd.DataFrame(rows, columns=["employee_key", "as_of", *FEATURES, *EXTRA]))
+    frame = pd.DataFrame(rows, columns=["employee_key", "as_of", *FEATURES, *EXTRA, "extra_features"])
+    return expand_extra(_typed(frame))
 
 
 def landmark_rows(conn, landmarks: tuple[date, ...] | list[date], horizon_months: int) -> pd.DataFrame:
     """Features at each landmark with the voluntary-exit label of the following ``horizon_months``."""
-    columns = ["employee_key", "as_of", *FEATURES, *EXTRA, LABEL]
+    columns = ["employee_key", "as_of", *FEATURES, *EXTRA, "extra_features", LABEL]
     if not landmarks:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=[c for c in columns if c != "extra_features"])
     rows = warehouse.fetch_all(
         conn, LANDMARK_SQL, {"landmarks": list(landmarks), "horizon_months": horizon_months}
     )
-    return _typed(pd.DataFrame(rows, columns=columns))
+    return expand_extra(_typed(pd.DataFrame(rows, columns=columns)))
+
+
+PROTECTED_SQL = """
+select m.employee_key, p.sex, p.ethnicity, p.birth_date, p.protected_features
+from restricted.employee_key_map as m
+inner join restricted.hris_employees_pii as p using (employee_id)
+"""
+
+
+def protected_attributes(conn, rows: pd.DataFrame) -> pd.DataFrame:
+    """Per row of ``rows`` (employee_key, as_of): the protected attributes, for the fairness audit
+    only (age on the row's date in years; protected features the mapping declared). Never a model
+    input: :class:`talentflow.attrition.model.FeatureSpec` refuses them."""
+    from talentflow.attrition.audit import ages_on
+
+    try:
+        found = warehouse.fetch_all(conn, PROTECTED_SQL)
+    except Exception:  # noqa: BLE001 - no restricted data loaded yet: nothing to audit with
+        conn.rollback()
+        found = []
+    people = pd.DataFrame(
+        found, columns=["employee_key", "sex", "ethnicity", "birth_date", "protected_features"]
+    )
+    people = people.drop_duplicates("employee_key").set_index("employee_key")
+    out = pd.DataFrame(index=rows.index)
+    keys = rows["employee_key"] if len(rows) else pd.Series([], dtype=object)
+    for col in ("sex", "ethnicity"):
+        out[col] = keys.map(people[col]) if len(people) else None
+    born = keys.map(people["birth_date"]) if len(people) else pd.Series(None, index=rows.index)
+    out["age"] = ages_on(born, rows["as_of"]) if len(rows) else []
+    extra = keys.map(people["protected_features"]) if len(people) else pd.Series(dtype=object)
+    records = [v if isinstance(v, dict) else {} for v in extra.tolist()]
+    if any(records):
+        for name, values in pd.DataFrame.from_records(records, index=rows.index).items():
+            out[str(name)] = values
+    return out.dropna(axis=1, how="all")

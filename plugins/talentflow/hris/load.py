@@ -192,7 +192,7 @@ def _load_chunk(
         if pii_spec is not None and len(good):
             pii_cols = list(pii_spec.columns)
             pii = good.reindex(columns=pii_cols)
-            pii = pii[pii[list(entity.pii)].notna().any(axis=1)]
+            pii = pii[pii[[c for c in pii_cols if c != "employee_id"]].notna().any(axis=1)]
             result.pii_rows += warehouse.upsert(conn, pii_spec, pii, copy_first=first_load).received
     result.rejected += len(errors)
     result.inserted += raw.inserted

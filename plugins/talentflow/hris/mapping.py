@@ -13,6 +13,20 @@ A new HRIS needs a mapping file, not code::
         dates: {hire_date: "%m/%d/%Y"} # explicit formats; default ISO 8601
         scale: {rating: [1, 4]}        # linear rescale of a numeric column onto 1..5
         constants: {currency: EUR}     # values the export does not carry
+        features:                      # any other column, kept as a feature (raw.<table>.features)
+          DistanceFromHome: numeric
+          BusinessTravel: {type: ordinal, order: [Non-Travel, Travel_Rarely, Travel_Frequently]}
+          StockOptionLevel: {name: stock_options, type: numeric, monotonic: decreasing}
+          Education_Field: categorical
+          Remote: boolean
+          Last_Hike_Dt: {type: date, format: "%d/%m/%Y"}   # a date becomes its age in years
+          Religion: {type: categorical, protected: true}    # audited, never a model input
+
+Feature types: numeric; ordinal (its levels in ``order``, lowest first; stored as the level's
+position); categorical; boolean; date (stored as years between it and the row's date). ``monotonic``
+says how HR expects risk to move with the feature (the gradient-boosting model is constrained so).
+Protected attributes (sex, age, birth date, ethnicity, marital status, and every feature marked
+``protected``) go to ``restricted`` and never into a model; they are used to audit it.
 """
 
 from __future__ import annotations
@@ -32,7 +46,7 @@ import pyarrow.csv as pacsv
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from talentflow.core.tables.hris import ENTITIES, Entity
+from talentflow.core.tables.hris import ENTITIES, FEATURES, PROTECTED, PROTECTED_FEATURES, Entity
 
 TRUE_VALUES = {"1", "true", "t", "yes", "y"}
 FALSE_VALUES = {"0", "false", "f", "no", "n"}
@@ -46,6 +60,41 @@ class Derived(BaseModel):
     source: str = Field(alias="from")
     regex: str = "(.*)"
     codes: dict[str, str] = Field(default_factory=dict)
+
+
+FEATURE_TYPES = ("numeric", "ordinal", "categorical", "boolean", "date")
+
+
+class Feature(BaseModel):
+    """An extra export column kept as a model feature (or, when protected, for the fairness audit)."""
+
+    model_config = {"extra": "forbid"}
+
+    name: str | None = None  # default: the source column in snake_case
+    type: Literal["numeric", "ordinal", "categorical", "boolean", "date"]
+    order: list[str] | None = None  # ordinal levels, lowest first
+    format: str | None = None  # date format (default ISO 8601)
+    protected: bool = False
+    monotonic: Literal["increasing", "decreasing"] | None = None
+    label: str | None = None  # how HR names it in reasons (default: the name in words)
+
+    @model_validator(mode="after")
+    def _ordinal_has_levels(self) -> Feature:
+        if self.type == "ordinal" and not self.order:
+            raise ValueError("an ordinal feature needs its levels in 'order', lowest first")
+        if self.type != "ordinal" and self.order:
+            raise ValueError(f"'order' is for ordinal features, not {self.type}")
+        if self.monotonic and self.type == "categorical":
+            raise ValueError("a categorical feature has no direction: drop 'monotonic'")
+        return self
+
+
+def feature_name(column: str) -> str:
+    """``DistanceFromHome`` -> ``distance_from_home``, ``Last Hike-Dt`` -> ``last_hike_dt``."""
+    import re
+
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", column.strip())
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "feature"
 
 
 class EntityMapping(BaseModel):
@@ -73,6 +122,19 @@ class EntityMapping(BaseModel):
     scale: dict[str, tuple[float, float]] = Field(default_factory=dict)
     constants: dict[str, str | float | int | bool] = Field(default_factory=dict)
     derive: dict[str, Derived] = Field(default_factory=dict)
+    features: dict[str, Feature] = Field(default_factory=dict)
+
+    @field_validator("features", mode="before")
+    @classmethod
+    def _feature_shorthand(cls, value):
+        # ``Column: numeric`` is short for ``Column: {type: numeric}``
+        if isinstance(value, dict):
+            return {k: {"type": v} if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    def named_features(self) -> dict[str, tuple[str, Feature]]:
+        """feature name -> (source column, declaration)."""
+        return {f.name or feature_name(src): (src, f) for src, f in self.features.items()}
 
     def file_format(self, path: Path) -> str:
         return self.format or {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(
@@ -103,6 +165,23 @@ class Mapping(BaseModel):
             for col in [*em.codes, *em.dates, *em.scale]:
                 if col not in entity.columns:
                     raise ValueError(f"entity '{name}': codes/dates/scale name unknown column '{col}'")
+            if em.features and not entity.keeps_features:
+                keeping = [n for n, e in ENTITIES.items() if e.keeps_features]
+                raise ValueError(
+                    f"entity '{name}' does not keep extra features (declare them on: {', '.join(keeping)})"
+                )
+            seen: dict[str, str] = {}
+            for src, feature in em.features.items():
+                fname = feature.name or feature_name(src)
+                if fname in entity.columns or fname in seen:
+                    raise ValueError(
+                        f"entity '{name}': feature '{fname}' (from {src}) clashes with "
+                        f"{'a canonical column' if fname in entity.columns else 'feature from ' + seen[fname]}; "
+                        "give it another name"
+                    )
+                if src in em.columns:
+                    raise ValueError(f"entity '{name}': column {src} is mapped and also declared a feature")
+                seen[fname] = src
             missing = [k for k in entity.required if k not in targets and not (k == "as_of" and self.as_of)]
             if missing:
                 raise ValueError(f"entity '{name}': required columns {missing} are not mapped")
@@ -319,7 +398,11 @@ def apply_mapping(
     frame: pd.DataFrame, entity: Entity, em: EntityMapping, mapping: Mapping, source: str
 ) -> tuple[pd.DataFrame, list[dict]]:
     """Canonical rows plus a list of row errors ({row_ref, reason_code, message}) for rows dropped."""
-    missing = [c for c in [*em.columns, *(d.source for d in em.derive.values())] if c not in frame.columns]
+    missing = [
+        c
+        for c in [*em.columns, *(d.source for d in em.derive.values()), *em.features]
+        if c not in frame.columns
+    ]
     if missing:
         raise ValueError(
             f"{source}: columns {missing} named in the mapping are not in the export "
@@ -370,6 +453,8 @@ def apply_mapping(
     for col in entity.columns:
         if col not in out:
             out[col] = None
+    if em.features:
+        _features(frame, em, mapping, out, errors, bad_cells)
     missing_required: dict[int, list[str]] = {}
     for col in entity.required:
         for idx in out.index[out[col].isna()]:
@@ -395,10 +480,60 @@ def apply_mapping(
         )
     row_errors = read_errors + row_errors
     good = out.drop(index=list(rejected))
-    good = good[list(entity.columns)]
+    kept = [c for c in (FEATURES, PROTECTED_FEATURES) if c in good]
+    good = good[[*entity.columns, *kept]]
     if entity.history_key:
-        good = good.assign(version_hash=_version_hashes(good, entity.attribute_columns))
+        hashed = entity.attribute_columns + ([FEATURES] if FEATURES in good else [])
+        good = good.assign(version_hash=_version_hashes(good, hashed))
     return good, row_errors
+
+
+def _features(frame, em: EntityMapping, mapping: Mapping, out: pd.DataFrame, errors, bad_cells) -> None:
+    """The declared extra columns, typed, as two JSON texts per row (``features`` and, for the
+    protected ones, ``protected_features``); values that do not fit their type are row errors."""
+    typed: dict[str, pd.Series] = {}
+    protected: list[str] = []
+    for fname, (src, feature) in em.named_features().items():
+        text = frame[src].astype(str).str.strip()
+        empty = text.eq("") | text.str.lower().isin({"nan", "none", "null", "nat", "na", "n/a"})
+        if feature.type == "numeric":
+            value, bad = _convert(text, "number", None)
+        elif feature.type == "boolean":
+            value, bad = _convert(text, "bool", None)
+        elif feature.type == "categorical":
+            value, bad = text.where(~empty, None), pd.Series(False, index=text.index)
+        elif feature.type == "ordinal":
+            levels = {str(level).strip().lower(): i for i, level in enumerate(feature.order or [])}
+            value = text.str.lower().map(levels).astype(float)
+            bad = value.isna() & ~empty
+        else:  # date -> age in years on the row's date (snapshot), the export's date, or today
+            when, bad = _convert(text, "date", feature.format)
+            ref = out["as_of"] if "as_of" in out else mapping.as_of or date.today()
+            days = (
+                (pd.to_datetime(ref) - pd.to_datetime(when)).dt.days
+                if isinstance(ref, pd.Series)
+                else (pd.Timestamp(ref) - pd.to_datetime(when)).dt.days
+            )
+            value = (days / 365.25).round(2)
+        for idx in value.index[bad]:
+            bad_cells.add((idx, fname))
+            kind = f"level of {feature.order}" if feature.type == "ordinal" else feature.type
+            errors.setdefault(idx, []).append(f"feature {fname} (from {src}): {text[idx]!r} is not a {kind}")
+        typed[fname] = value
+        if feature.protected or fname in PROTECTED:
+            protected.append(fname)
+    ordinary = [f for f in typed if f not in protected]
+    for column, names in ((FEATURES, ordinary), (PROTECTED_FEATURES, protected)):
+        if names:
+            out[column] = _json_rows(pd.DataFrame({n: typed[n] for n in names}, index=out.index))
+
+
+def _json_rows(frame: pd.DataFrame) -> pd.Series:
+    """One JSON object per row (missing values as null), encoded by pandas in one vectorised pass."""
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype=object)
+    lines = frame.reset_index(drop=True).to_json(orient="records", lines=True, date_format="iso")
+    return pd.Series(lines.rstrip("\n").split("\n"), index=frame.index, dtype=object)
 
 
 def _version_hashes(frame: pd.DataFrame, columns: list[str]) -> list[str]:

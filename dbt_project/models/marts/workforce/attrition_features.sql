@@ -88,6 +88,13 @@ training as (
     group by b.employee_key
 ),
 
+extra as (
+    -- the employee's latest version's extra features (declared in the HRIS mapping file)
+    select distinct on (employee_id) employee_id, features
+    from {{ ref('stg_hris__employee_versions') }}
+    order by employee_id, valid_from desc
+),
+
 interview as (
     select candidate_id, max(overall) as interview_overall, max(motivation) as interview_motivation
     from {{ ref('int_interview_scores_current') }}
@@ -110,6 +117,8 @@ select
     p.base_salary,
     round(((p.base_salary - sb.band_min) / nullif(sb.band_max - sb.band_min, 0))::numeric, 3) as pay_position_in_band,
     coalesce(p.base_salary < sb.band_min, false) as pay_below_band,
+    round((p.base_salary / nullif((sb.band_min + sb.band_max) / 2.0, 0) - 1)::numeric, 3)
+        as pay_vs_band_midpoint,
     a.overtime_hours_90d,
     a.absent_days_90d,
     a.sick_days_90d,
@@ -122,7 +131,8 @@ select
     b.exit_date is not null as exited,
     coalesce(b.exit_type = 'voluntary', false) as left_voluntarily,
     b.exit_date,
-    b.exit_type
+    b.exit_type,
+    coalesce(x.features, '{}'::jsonb) as extra_features
 from base as b
 left join promotions as pr using (employee_key)
 left join perf as pf using (employee_key)
@@ -130,4 +140,5 @@ left join pay as p using (employee_key)
 left join attendance as a using (employee_key)
 left join training as t using (employee_key)
 left join interview as i on i.candidate_id = b.candidate_id
+left join extra as x on x.employee_id = b.employee_id
 left join {{ ref('salary_bands') }} as sb on sb.job_family = b.job_family and sb.level = b.level

@@ -15,6 +15,7 @@ select
     hire_date,
     lower(status) as status,
     employment_type,
+    coalesce(features, '{}'::jsonb) as features,
     _loaded_at as valid_from,
     lead(_loaded_at) over (partition by employee_id order by _loaded_at, version_hash) as valid_to
 from source

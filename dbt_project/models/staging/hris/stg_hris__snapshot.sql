@@ -14,5 +14,6 @@ select
     work_life_balance,
     overtime,
     monthly_income,
-    left_company
+    left_company,
+    coalesce(features, '{}'::jsonb) as features
 from {{ source('hris', 'hris_snapshot') }}

@@ -12,6 +12,10 @@ from talentflow.core.warehouse import TableSpec
 
 # canonical type -> PostgreSQL type
 PG_TYPES = {"text": "text", "date": "date", "number": "double precision", "int": "integer", "bool": "boolean"}
+FEATURES = "features"  # jsonb: {feature: value} of the extra columns a mapping declares
+PROTECTED_FEATURES = "protected_features"  # jsonb, restricted: those the mapping marks protected
+# Attributes that never enter a model, whatever the mapping says; used only to audit it for fairness.
+PROTECTED = ("sex", "age", "birth_date", "ethnicity", "marital_status")
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,9 @@ class Entity:
     required: tuple[str, ...] = ()
     pii: tuple[str, ...] = ()  # columns stored in restricted.hris_<name>_pii
     history_key: bool = False  # key by (employee_id, attributes hash): keep every version
+    # Extra columns a mapping declares as features (``features:``) are kept as JSON: the ordinary ones
+    # in raw (``features``), the protected ones beside the other personal data (``protected_features``).
+    keeps_features: bool = False
     description: str = ""
     column_docs: dict[str, str] = field(default_factory=dict)
 
@@ -31,6 +38,8 @@ class Entity:
 
     def raw_spec(self) -> TableSpec:
         cols = {c: PG_TYPES[t] for c, t in self.columns.items() if c not in self.pii}
+        if self.keeps_features:
+            cols[FEATURES] = "jsonb"
         key = list(self.key)
         if self.history_key:
             cols["version_hash"] = "text"
@@ -41,6 +50,8 @@ class Entity:
         if not self.pii:
             return None
         cols = {"employee_id": "text", **{c: PG_TYPES[self.columns[c]] for c in self.pii}}
+        if self.keeps_features:
+            cols[PROTECTED_FEATURES] = "jsonb"
         return TableSpec(
             "restricted",
             f"hris_{self.name}_pii",
@@ -79,6 +90,7 @@ ENTITIES: dict[str, Entity] = {
             required=("employee_id", "hire_date"),
             pii=("first_name", "last_name", "email", "phone", "birth_date", "sex", "ethnicity"),
             history_key=True,
+            keeps_features=True,
             description="Employee master data, one row per distinct version of an employee's attributes.",
         ),
         Entity(
@@ -198,6 +210,7 @@ ENTITIES: dict[str, Entity] = {
             key=("employee_id", "as_of"),
             required=("employee_id", "as_of"),
             pii=("age", "sex", "marital_status"),
+            keeps_features=True,
             description="One row per employee as of an export date (snapshot exports such as attrition datasets).",
         ),
     ]
