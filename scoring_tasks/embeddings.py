@@ -72,5 +72,7 @@ def _load(model_path: str) -> Embedder:
 def load_embedder(model_path: str | None = None) -> Embedder:
     """The process-wide embedder for ``model_path`` (default: the bundled all-MiniLM-L6-v2)."""
     path = model_path or default_embedding_path()
+    if Path(path).exists():  # one load per model folder, however a caller spells its path
+        path = str(Path(path).resolve())
     with _LOCK:
         return _load(path)
