@@ -1,9 +1,11 @@
 """Collect every bench's JSON result into one table: each figure beside its limit from the same run.
 
-    python -m bench.summary            # writes bench/results/summary.md and prints it
+    python -m bench.summary            # writes bench/results/summary.md, the README's table, prints it
 
 Reads bench/results/*.json as the benches wrote them; a bench that has not run is listed as such.
-Targets are issue 20's; "met" is a plain comparison of the recorded figure, not a test.
+Targets are issue 20's; "met" is a plain comparison of the recorded figure, not a test. The same table
+replaces what stands between README.md's ``<!-- perf:start -->`` and ``<!-- perf:end -->`` markers
+(tests/unit/test_perf_table.py checks that the two agree).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+README = Path(__file__).resolve().parents[1] / "README.md"
+PERF_START, PERF_END = "<!-- perf:start -->", "<!-- perf:end -->"
 
 
 def _load(name: str) -> dict | None:
@@ -108,10 +112,64 @@ def warehouse_rows() -> list[Row]:
 
 def warehouse_build_rows() -> list[Row]:
     b = _load("warehouse_build")
-    if b is None:
+    plain = _get(b, "plain_dbt_build", "seconds")
+    if plain is None:
         return []
-    figures = ", ".join(f"{k} {_fmt(v)}" for k, v in b.items() if isinstance(v, int | float))
-    return [_row("dbt build (bench_warehouse_build)", figures, "see warehouse_build.json", "", "", None)]
+    cosmos = [c for c in b.get("cosmos_dag_test", []) if c.get("seconds")]
+    best = min(cosmos, key=lambda c: c["seconds"]) if cosmos else None
+    world = b.get("world") or {}
+    return [
+        _row(
+            f"`warehouse_build` through Cosmos, fastest mode ({_fmt(world.get('employees'))} employees)",
+            "–" if best is None else f"{best['mode']}: {_fmt(best['seconds'], ' s')}",
+            f"plain `dbt build` {_fmt(plain, ' s')}",
+            "–" if best is None else _fmt(round(plain / best["seconds"], 2)),
+            "",
+            None,
+        )
+    ]
+
+
+def dbt_incremental_rows() -> list[Row]:
+    d = _load("dbt_incremental")
+    runs = _get(d, "runs")
+    if not runs:
+        return [
+            _row(
+                "`dbt build`, nothing new",
+                "not run (`python -m bench.bench_dbt_incremental`)",
+                "",
+                "",
+                "",
+                None,
+            )
+        ]
+    floor = _get(runs, "build_nothing_selected", "seconds")
+    full = _get(runs, "full_refresh", "seconds")
+    size = f"{_fmt(d.get('employees'))} employees, {_fmt(d.get('hris_rows'))} HRIS rows"
+    limit = f"`dbt build` selecting no node {_fmt(floor, ' s')}; full refresh {_fmt(full, ' s')}"
+    rows = []
+    for key, label in (
+        ("nothing_new", "`dbt build`, nothing new"),
+        ("nothing_new_selected", "`dbt build -s source_status:fresher+ state:modified+`, nothing new"),
+        ("one_new_day", "`dbt build` after one new attendance day per employee"),
+    ):
+        run = runs.get(key)
+        if not run:
+            continue
+        seconds = run.get("seconds_with_freshness", run["seconds"])
+        rows.append(
+            _row(
+                f"{label} ({size})",
+                _fmt(seconds, " s")
+                + (" (with `dbt source freshness`)" if "seconds_with_freshness" in run else ""),
+                limit,
+                f"{_fmt(round(seconds / floor, 2))}× the floor, {_fmt(round(seconds / full, 3))} of full",
+                "< 30 s at 100,000 employees" if key != "one_new_day" else "",
+                None,
+            )
+        )
+    return rows
 
 
 def resume_rows() -> list[Row]:
@@ -151,12 +209,47 @@ def scoring_rows() -> list[Row]:
     ]
 
 
-SECTIONS: list[Callable[[], list[Row]]] = [warehouse_rows, warehouse_build_rows, resume_rows, scoring_rows]
+SECTIONS: list[Callable[[], list[Row]]] = [
+    warehouse_rows,
+    dbt_incremental_rows,
+    warehouse_build_rows,
+    resume_rows,
+    scoring_rows,
+]
+
+
+HEADER = ("stage", "figure", "limit (same run)", "ratio to limit", "target", "met")
+
+
+def table_lines() -> list[str]:
+    rows = [row for section in SECTIONS for row in section()]
+    return [
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "|".join("---" for _ in HEADER) + "|",
+        *("| " + " | ".join(r) + " |" for r in rows),
+    ]
+
+
+def table_in(text: str) -> list[str]:
+    """The table rows of a summary.md or of the README's marked block."""
+    if PERF_START in text:
+        text = text.split(PERF_START, 1)[1].split(PERF_END, 1)[0]
+    return [line for line in text.splitlines() if line.startswith("|")]
+
+
+def write_readme(lines: list[str], readme: Path = README) -> bool:
+    """Replace the README's marked performance table; False when the markers are absent."""
+    text = readme.read_text()
+    if PERF_START not in text or PERF_END not in text:
+        return False
+    head, rest = text.split(PERF_START, 1)
+    _, tail = rest.split(PERF_END, 1)
+    readme.write_text(head + PERF_START + "\n" + "\n".join(lines) + "\n" + PERF_END + tail)
+    return True
 
 
 def main() -> str:
-    header = ("stage", "figure", "limit (same run)", "ratio to limit", "target", "met")
-    rows = [row for section in SECTIONS for row in section()]
+    table = table_lines()
     lines = [
         "# Benchmarks: each figure beside its limit",
         "",
@@ -164,9 +257,7 @@ def main() -> str:
         "figure ÷ limit measured in the same run (1.0 = at the limit); timings come from a shared "
         "2-core machine and vary with its load.",
         "",
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---" for _ in header) + "|",
-        *("| " + " | ".join(r) + " |" for r in rows),
+        *table,
         "",
         "Other results: " + ", ".join(sorted(p.name for p in RESULTS.glob("*.json"))),
         "",
@@ -175,6 +266,8 @@ def main() -> str:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "summary.md").write_text(text)
     print(text)
+    if not write_readme(table):
+        print(f"README.md has no {PERF_START} … {PERF_END} block: its table was not rewritten")
     return text
 
 

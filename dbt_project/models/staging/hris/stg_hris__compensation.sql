@@ -4,5 +4,6 @@ select
     effective_date,
     base_salary::numeric(14, 2) as base_salary,
     upper(currency) as currency,
-    reason
+    reason,
+    _loaded_at
 from {{ source('hris', 'hris_compensation') }}

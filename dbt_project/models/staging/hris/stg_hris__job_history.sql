@@ -6,5 +6,6 @@ select
     job_title,
     lower(department) as department,
     lower(job_family) as job_family,
-    level
+    level,
+    _loaded_at
 from {{ source('hris', 'hris_job_history') }}

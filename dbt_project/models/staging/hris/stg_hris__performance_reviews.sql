@@ -4,5 +4,6 @@ select
     review_date,
     period,
     rating::numeric(4, 2) as rating,
-    reviewer_id
+    reviewer_id,
+    _loaded_at
 from {{ source('hris', 'hris_performance_reviews') }}
