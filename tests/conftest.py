@@ -96,7 +96,7 @@ def reset_loaded_data(settings) -> None:
     from talentflow.core import tables as raw_tables
 
     raw_tables.ensure_all(settings)
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, login="admin") as conn:  # dropping dbt's schemas: the owner's job
         tables = ", ".join(spec.qualified for spec in raw_tables.loaded_specs())
         conn.execute(f"TRUNCATE {tables}")
         # ...and the audit rows those loads wrote: a module counts the recommendations its own runs logged.

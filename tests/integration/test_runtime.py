@@ -39,7 +39,7 @@ def test_status_cli_says_what_runs_where(tf_runtime):
     assert (
         state["warehouse"]["url"] == mask_url(tf_runtime.warehouse_dsn) and not state["warehouse"]["external"]
     )
-    assert state["warehouse"]["url"].startswith("postgresql://postgres:***@127.0.0.1:")
+    assert state["warehouse"]["url"].startswith("postgresql://loader:***@127.0.0.1:")
     assert state["object_store"]["backend"] == "local"
     human = subprocess.run([TALENTFLOW, "status"], capture_output=True, text=True, check=True).stdout
     assert f"127.0.0.1:{tf_runtime.pg_port}" in human and "reachable" in human

@@ -125,11 +125,12 @@ def test_ingest_errors_are_recorded(warehouse_conn):
 
 @pytest.fixture
 def restricted_and_mart_tables(tf_runtime):
-    with warehouse.connect(tf_runtime) as conn:
+    with warehouse.connect(tf_runtime) as conn:  # loaders make raw and restricted tables
         conn.execute("CREATE TABLE IF NOT EXISTS restricted.test_pii (id int, email text)")
+        conn.execute("CREATE TABLE IF NOT EXISTS raw.test_raw (id int)")
+    with warehouse.connect(tf_runtime, login="transformer") as conn:  # dbt makes marts
         conn.execute("CREATE TABLE IF NOT EXISTS marts.test_mart (id int, metric int)")
         conn.execute("INSERT INTO marts.test_mart VALUES (1, 2)")
-        conn.execute("CREATE TABLE IF NOT EXISTS raw.test_raw (id int)")
 
 
 @pytest.mark.parametrize("table", ["restricted.test_pii", "raw.test_raw", "audit.ingest_errors"])
@@ -146,13 +147,15 @@ def test_bi_reader_reads_marts_and_hr_admin_reads_restricted(tf_runtime, restric
         conn.execute("SELECT * FROM restricted.test_pii")
 
 
-def test_loader_role_can_load_raw_but_not_read_marts(tf_runtime, restricted_and_mart_tables):
+def test_loader_role_can_load_raw_but_not_build_marts(tf_runtime, restricted_and_mart_tables):
     spec = TableSpec("raw", "test_loader_rows", {"k": "text", "v": "int"}, ["k"])
     with warehouse.connect(tf_runtime, role="loader") as conn:
         assert warehouse.upsert(conn, spec, [{"k": "a", "v": 1}]).inserted == 1
-    with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        with warehouse.connect(tf_runtime, role="loader") as conn:
-            conn.execute("SELECT * FROM marts.test_mart")
+    # The platform's code reads what dbt built (attrition, the API) but never makes or drops it.
+    for ddl in ("CREATE TABLE marts.loader_made (id int)", "DROP TABLE marts.test_mart"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with warehouse.connect(tf_runtime, role="loader") as conn:
+                conn.execute(ddl)
     # A table the loader created is readable by dbt's role, not by BI.
     with warehouse.connect(tf_runtime, role="transformer") as conn:
         assert conn.execute("SELECT v FROM raw.test_loader_rows").fetchone() == (1,)

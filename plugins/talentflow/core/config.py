@@ -21,6 +21,8 @@ from talentflow.core.errors import ConfigError
 from talentflow.core.paths import DBT_PROJECT_DIR, EXPECTATIONS_DIR, SAMPLE_DATA_DIR
 
 EMBEDDED_PG_USER = "postgres"
+LOADER_ROLE = "loader"  # what the platform's code connects as (writes raw, restricted, audit)
+TRANSFORMER_ROLE = "transformer"  # what dbt connects as (builds staging, intermediate, marts)
 WAREHOUSE_DB = "warehouse"
 AIRFLOW_DB = "airflow"
 
@@ -45,6 +47,16 @@ class Settings(BaseSettings):
     warehouse_url: str | None = Field(
         default=None,
         description="External PostgreSQL URL for the warehouse; unset = embedded PostgreSQL.",
+    )
+    warehouse_transformer_url: str | None = Field(
+        default=None,
+        description="External PostgreSQL URL dbt connects with (a `transformer` login); unset = "
+        "TALENTFLOW_WAREHOUSE_URL. The embedded runtime uses its own `transformer` role.",
+    )
+    warehouse_admin_url: str | None = Field(
+        default=None,
+        description="External PostgreSQL URL `talentflow up` applies schemas, roles and grants with (the "
+        "warehouse owner); unset = TALENTFLOW_WAREHOUSE_URL. Loaders and dbt never use it.",
     )
     pg_port: int = Field(default=54329, description="TCP port of the embedded PostgreSQL (127.0.0.1).")
     model_signing_key: SecretStr | None = Field(
@@ -231,8 +243,24 @@ class Settings(BaseSettings):
 
     @property
     def warehouse_dsn(self) -> str:
-        """libpq URL of the warehouse (psycopg, dbt, BI tools)."""
-        return self.warehouse_url or self.embedded_url(WAREHOUSE_DB)
+        """libpq URL of the warehouse for the platform's code (loaders, DAG tasks, the API): the
+        least-privileged ``loader`` login, never the superuser."""
+        return self.warehouse_url or self.embedded_url(WAREHOUSE_DB, role=LOADER_ROLE)
+
+    @property
+    def transformer_dsn(self) -> str:
+        """libpq URL dbt connects with: the ``transformer`` login."""
+        if self.warehouse_url:
+            return self.warehouse_transformer_url or self.warehouse_url
+        return self.embedded_url(WAREHOUSE_DB, role=TRANSFORMER_ROLE)
+
+    @property
+    def admin_dsn(self) -> str:
+        """libpq URL that owns the warehouse: ``talentflow up`` applies schemas, roles and grants with
+        it (the embedded superuser); nothing else connects with it."""
+        if self.warehouse_url:
+            return self.warehouse_admin_url or self.warehouse_url
+        return self.embedded_url(WAREHOUSE_DB)
 
     @property
     def airflow_db_url(self) -> str:

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -138,12 +139,16 @@ def _init_pgdata(settings: Settings, user: str | None) -> None:
         ensure_prefix_permissions(pgdata)
         shutil.chown(pgdata, user)
         ensure_prefix_permissions(Path(_pg_bin("initdb")))
-    # The superuser's password goes in through a file only the server's user can read, never argv.
-    pwfile = pgdata.parent / ".initdb-password"
+    # The superuser's password goes in through a file only the server's user can read, never argv; in
+    # a private folder of its own under the system's temp dir, which the server's user can always
+    # reach (TALENTFLOW_HOME may sit below folders only root can traverse, e.g. pytest's tmp_path).
+    pwdir = Path(tempfile.mkdtemp(prefix="tf-initdb-"))
+    pwfile = pwdir / "password"
     fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(embedded_pg_passwords(settings)[EMBEDDED_PG_USER] + "\n")
     if user:
+        shutil.chown(pwdir, user)
         shutil.chown(pwfile, user)
     try:
         result = _run_pg(
@@ -161,7 +166,7 @@ def _init_pgdata(settings: Settings, user: str | None) -> None:
             user,
         )
     finally:
-        pwfile.unlink(missing_ok=True)
+        shutil.rmtree(pwdir, ignore_errors=True)
     if result.returncode != 0:
         raise UserError(f"initdb failed for {pgdata}: {result.stderr.strip().splitlines()[-1:]}")
     _write_hba(pgdata)

@@ -24,7 +24,7 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 from psycopg.rows import dict_row
 
-from talentflow.core.config import ConfigError, Settings, get_settings, mask_url
+from talentflow.core.config import WAREHOUSE_DB, ConfigError, Settings, get_settings, mask_url
 
 SCHEMAS = ("raw", "staging", "intermediate", "marts", "restricted", "audit")
 ROLES = ("loader", "transformer", "bi_reader", "hr_admin")
@@ -36,23 +36,45 @@ COMMENTED_SCHEMAS = ("marts",)
 _DDL_LOCK_ID = 0x7A1E47F10
 
 
+# Which login a connection uses (least privilege): the platform's code is ``loader``; dbt is
+# ``transformer``; ``admin`` (the warehouse's owner, the embedded superuser) only applies the DDL.
+LOGINS = ("loader", "transformer", "admin")
+
+
+def login_dsn(settings: Settings, login: str = "loader") -> str:
+    if login not in LOGINS:
+        raise ValueError(f"unknown warehouse login {login!r}: one of {', '.join(LOGINS)}")
+    return {
+        "loader": settings.warehouse_dsn,
+        "transformer": settings.transformer_dsn,
+        "admin": settings.admin_dsn,
+    }[login]
+
+
 @contextmanager
 def connect(
-    settings: Settings | None = None, *, role: str | None = None, autocommit: bool = False
+    settings: Settings | None = None,
+    *,
+    role: str | None = None,
+    autocommit: bool = False,
+    login: str = "loader",
 ) -> Iterator[psycopg.Connection]:
-    """A connection to the warehouse; ``role`` runs it as that role (``SET ROLE``)."""
+    """A connection to the warehouse as ``login`` (see :data:`LOGINS`). ``role`` runs it as that role
+    instead: on the embedded runtime by logging in as it (every role has its own password there),
+    elsewhere by ``SET ROLE`` after logging in (the login must be a member of ``role``)."""
     settings = settings or get_settings()
+    dsn = login_dsn(settings, login)
+    if role and settings.embedded_warehouse and role in ROLES:
+        dsn, role = settings.embedded_url(WAREHOUSE_DB, role=role), None
     try:
-        conn = psycopg.connect(settings.warehouse_dsn, autocommit=autocommit, connect_timeout=10)
+        conn = psycopg.connect(dsn, autocommit=autocommit, connect_timeout=10)
     except psycopg.OperationalError as exc:
         hint = (
             "TALENTFLOW_WAREHOUSE_URL"
             if settings.warehouse_url
             else "the embedded PostgreSQL (run `talentflow up`)"
         )
-        raise ConfigError(
-            f"warehouse unreachable at {mask_url(settings.warehouse_dsn)}: check {hint}"
-        ) from exc
+        raise ConfigError(f"warehouse unreachable at {mask_url(dsn)}: check {hint}") from exc
     try:
         if role:
             conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
@@ -77,18 +99,87 @@ def ping(settings: Settings | None = None) -> bool:
 
 
 def ensure_warehouse(settings: Settings | None = None) -> None:
-    """Schemas, roles, grants and audit tables (idempotent; serialised by an advisory lock)."""
+    """Schemas, roles, grants and audit tables (idempotent; serialised by an advisory lock), applied by
+    the warehouse's owner; then the ownership of tables made before the least-privilege logins."""
     ddl = resources.files("talentflow.core").joinpath("sql/warehouse.sql").read_text()
-    with connect(settings) as conn:
+    with connect(settings, login="admin") as conn:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_DDL_LOCK_ID,))
         conn.execute(ddl)
+        _hand_over_tables(conn)
+
+
+# Schemas whose tables the loaders make (``ensure_table`` adds _loaded_at to each) and dbt's schemas.
+LOADER_SCHEMAS = ("raw", "restricted", "audit")
+DBT_SCHEMAS = ("staging", "intermediate", "marts", "hr_config", "restricted")
+
+
+def _hand_over_tables(conn: psycopg.Connection) -> None:
+    """Tables the owner login made itself (a warehouse from before the ``loader``/``transformer``
+    logins) go to the role that maintains them: a loader table (it has ``_loaded_at``) to
+    ``loader``, dbt's relations to ``transformer``. The audit trail's own tables stay the owner's."""
+    if (
+        conn.execute("SELECT count(*) FROM pg_roles WHERE rolname IN ('loader', 'transformer')").fetchone()[0]
+        < 2
+    ):
+        return
+    rows = conn.execute(
+        """
+        SELECT n.nspname, c.relname, c.relkind,
+               EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = %s
+                       AND NOT a.attisdropped) AS loaded
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+          AND c.relkind IN ('r', 'v', 'm', 'p') AND n.nspname = ANY(%s)
+        """,
+        (LOADED_AT, list({*LOADER_SCHEMAS, *DBT_SCHEMAS})),
+    ).fetchall()
+    for schema, name, kind, loaded in rows:
+        if loaded and schema in LOADER_SCHEMAS:
+            owner = "loader"
+        elif not loaded and schema in DBT_SCHEMAS:
+            owner = "transformer"
+        else:
+            continue
+        what = {"v": "VIEW", "m": "MATERIALIZED VIEW"}.get(kind, "TABLE")
+        conn.execute(
+            sql.SQL("ALTER {} {}.{} OWNER TO {}").format(
+                sql.SQL(what), sql.Identifier(schema), sql.Identifier(name), sql.Identifier(owner)
+            )
+        )
+
+
+# Who may read (or, for the loader, erase in) what each login makes: re-granted by refresh_grants.
+_READERS = {
+    "marts": ("bi_reader", "hr_admin"),
+    "raw": ("transformer", "hr_admin"),
+    "restricted": ("transformer", "hr_admin"),
+    "staging": ("hr_admin",),
+    "intermediate": ("hr_admin",),
+    "hr_config": ("hr_admin",),
+    "audit": ("hr_admin",),
+}
 
 
 def refresh_grants(settings: Settings | None = None) -> None:
-    """Re-grant on existing tables (after dbt recreates marts tables)."""
-    with connect(settings) as conn:
-        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA marts TO bi_reader, hr_admin")
-        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA raw, restricted TO transformer, hr_admin")
+    """Re-grant SELECT on the tables each login owns (after dbt recreates marts tables): as
+    ``transformer`` for dbt's relations, as ``loader`` for the loaders' tables. Needs no superuser:
+    an owner may always grant on its own tables."""
+    for login in ("transformer", "loader"):
+        with connect(settings, login=login) as conn:
+            owned = conn.execute(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE pg_has_role(current_user, c.relowner, 'USAGE') AND c.relkind IN ('r', 'v', 'm', 'p') "
+                "AND n.nspname = ANY(%s)",
+                (list(_READERS),),
+            ).fetchall()
+            for schema, name in owned:
+                conn.execute(
+                    sql.SQL("GRANT SELECT ON {}.{} TO {}").format(
+                        sql.Identifier(schema),
+                        sql.Identifier(name),
+                        sql.SQL(", ").join(map(sql.Identifier, _READERS[schema])),
+                    )
+                )
 
 
 # ---- tables and bulk loading ------------------------------------------------------------------

@@ -5,6 +5,7 @@ Cosmos configs the ``warehouse_build`` DAG uses, and publishing dbt docs to the 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import yaml
@@ -21,7 +22,7 @@ DOCS_FILES = ("index.html", "manifest.json", "catalog.json")
 def profiles_dir(settings: Settings | None = None) -> Path:
     """Write (idempotently) a profiles.yml for the configured warehouse; return its folder."""
     settings = settings or get_settings()
-    url = make_url(settings.warehouse_dsn)
+    url = make_url(settings.transformer_dsn)  # dbt is `transformer`: never the superuser
     profile = {
         PROFILE: {
             "target": TARGET,
@@ -30,7 +31,7 @@ def profiles_dir(settings: Settings | None = None) -> Path:
                     "type": "postgres",
                     "host": url.host or "127.0.0.1",
                     "port": url.port or 5432,
-                    "user": url.username or "postgres",
+                    "user": url.username or "transformer",
                     "password": url.password or "",
                     "dbname": url.database,
                     "schema": "marts",
@@ -44,8 +45,11 @@ def profiles_dir(settings: Settings | None = None) -> Path:
     path = folder / "profiles.yml"
     text = yaml.safe_dump(profile, sort_keys=True)
     if not path.exists() or path.read_text() != text:
-        path.write_text(text)
-        path.chmod(0o600)
+        # It holds the transformer's password: 0600 from the first byte (not chmod after writing).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
     return folder
 
 

@@ -138,7 +138,7 @@ def _clean(settings) -> None:
     from talentflow.core import storage, warehouse
     from talentflow.core.tables.attrition import TABLES
 
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, login="admin") as conn:  # TRUNCATE of dbt's marts: the owner's
         tables = [
             r[0]
             for r in conn.execute(

@@ -71,6 +71,30 @@ ALTER DEFAULT PRIVILEGES FOR ROLE transformer IN SCHEMA marts GRANT SELECT ON TA
 ALTER DEFAULT PRIVILEGES FOR ROLE loader IN SCHEMA raw GRANT SELECT ON TABLES TO transformer, hr_admin;
 ALTER DEFAULT PRIVILEGES FOR ROLE loader IN SCHEMA restricted GRANT SELECT ON TABLES TO transformer, hr_admin;
 
+-- Least privilege (issue 19): the platform's code connects as `loader`, dbt as `transformer`, and only
+-- `talentflow up` as the owner applying this file. Each role owns what it makes (a loader's tables,
+-- dbt's relations), so neither needs the owner to alter or replace them; neither is superuser, has
+-- CREATEROLE/CREATEDB, or is in pg_read_server_files / pg_write_server_files / pg_execute_server_program.
+DO $$
+DECLARE r text;
+BEGIN
+  FOR r IN SELECT rolname FROM pg_roles WHERE rolname IN ('loader', 'transformer')
+             AND (rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls) LOOP
+    EXECUTE format('ALTER ROLE %I NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS', r);
+  END LOOP;
+END
+$$;
+-- The audit trail's tables the loaders make (recommendations, alerts sent, ...): dbt reads them,
+-- hr_admin audits them.
+ALTER DEFAULT PRIVILEGES FOR ROLE loader IN SCHEMA audit GRANT SELECT ON TABLES TO transformer, hr_admin;
+-- The platform's code reads what dbt builds (attrition scoring, the API, retraining, the bias audit)
+-- and erases a person's rows from it on request (people's data rights): no DDL there.
+GRANT USAGE ON SCHEMA staging, intermediate, marts, hr_config TO loader;
+GRANT SELECT, UPDATE, DELETE ON ALL TABLES IN SCHEMA staging, intermediate, marts, hr_config TO loader;
+ALTER DEFAULT PRIVILEGES FOR ROLE transformer IN SCHEMA staging, intermediate, marts, hr_config, restricted
+  GRANT SELECT, UPDATE, DELETE ON TABLES TO loader;
+ALTER DEFAULT PRIVILEGES FOR ROLE transformer IN SCHEMA staging, intermediate GRANT SELECT ON TABLES TO hr_admin;
+
 -- Pseudonymous keys (employee_key, candidate_key, ...): HMAC-SHA256 (RFC 2104) of '<kind>:<id>' under a
 -- secret that is never in the repository nor in any view definition (pg_views and pg_proc are readable
 -- by every role, so views call restricted.pseudonym() and the function reads the key from a table only
