@@ -15,6 +15,7 @@ from talentflow.core.config import Settings, get_settings
 from talentflow.core.paths import DAGS_DIR, PLUGINS_DIR
 
 WAREHOUSE_CONN_ID = "talentflow_warehouse"
+PRELOADING_LOCAL_EXECUTOR = "talentflow.core.airflow_executor.PreloadingLocalExecutor"
 S3_CONN_ID = "talentflow_s3"
 
 
@@ -89,7 +90,9 @@ def machine_sizing(settings: Settings) -> dict[str, str]:
     cpus = os.cpu_count() or 2
     slots = settings.airflow_parallelism or min(8, max(2, cpus * 2))
     return {
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        # LocalExecutor whose workers start with the DAGs' imports loaded (core/airflow_executor.py):
+        # each task process then only builds its DAG instead of importing TalentFlow, Cosmos and dbt.
+        "AIRFLOW__CORE__EXECUTOR": PRELOADING_LOCAL_EXECUTOR,
         "AIRFLOW__CORE__PARALLELISM": str(slots),
         "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(slots),
         "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": str(max(1, cpus // 2)),
