@@ -1,6 +1,13 @@
-"""Attrition: the statistical model against the HR rules on the held-out year, over many worlds.
+"""Attrition: the platform on public HR data beside plain logistic regression, and the statistical
+model against the HR rules on the held-out year over many generated worlds.
 
-    python -m bench.bench_attrition [--seeds 3,5,7] [--employees 1000] [--years 3]
+    python -m bench.bench_attrition [--seeds 3,5,7] [--employees 1000] [--years 3] [--public-only | --worlds-only]
+
+Public data (bench/public_hr.py: fetched from PyPI, hashes checked; never the IBM HR Analytics file):
+``talentflow attrition evaluate`` (its mapping in sample_data/mappings, 5-fold, model family chosen
+inside each training fold) beside "ten lines of scikit-learn": logistic regression on every column
+but the label, the protected ones and those known only after the outcome, one-hot categories,
+standardised numbers, the same 5 folds. Writes bench/results/attrition-public.json.
 
 Each world runs in its own process on its own embedded runtime (a temporary TALENTFLOW_HOME):
 generate → load the HRIS export through the mapping loader (COPY) → dbt build → the platform's own
@@ -81,6 +88,73 @@ def one_world(seed: int, employees: int, years: int, candidates: int) -> dict:
         runtime.down(settings)
 
 
+def plain_baseline(path: Path, label: str, drop: tuple[str, ...], folds: int = 5) -> float:
+    """Cross-validated ROC AUC of plain logistic regression on every other column of the CSV."""
+    import pandas as pd
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    data = pd.read_csv(path)
+    y = data[label].astype(str).str.lower().isin({"1", "yes", "true"}).to_numpy()
+    x = data.drop(columns=[label, "employee_number", *drop])
+    categorical = [c for c in x.columns if not pd.api.types.is_numeric_dtype(x[c])]
+    pipe = make_pipeline(
+        make_column_transformer(
+            (OneHotEncoder(handle_unknown="ignore"), categorical), remainder=StandardScaler()
+        ),
+        LogisticRegression(max_iter=2000),
+    )
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    return float(roc_auc_score(y, cross_val_predict(pipe, x, y, cv=cv, method="predict_proba")[:, 1]))
+
+
+def public_sets(folds: int = 5) -> list[dict]:
+    from bench.public_hr import SETS, FetchError, fetch
+    from talentflow.attrition.cli import evaluate_export
+
+    out = []
+    for name, spec in SETS.items():
+        try:
+            path = fetch(name)
+        except FetchError as exc:
+            print(f"{name}: not measured ({exc})", file=sys.stderr)
+            continue
+        baseline = plain_baseline(path, spec.label, (*spec.protected, *spec.outcome_columns), folds)
+        started = time.perf_counter()
+        platform = evaluate_export(path, spec.mapping, folds=folds)
+        seconds = time.perf_counter() - started
+        row = {
+            "dataset": name,
+            "source": spec.source,
+            "rows": platform["employees"],
+            "leavers": platform["leavers"],
+            "platform_roc_auc": platform["roc_auc"],
+            "plain_logistic_roc_auc": round(baseline, 4),
+            "ratio": round(platform["roc_auc"] / baseline, 4),
+            "platform_family_per_fold": platform["family_per_fold"],
+            "platform_features": platform["features"],
+            "left_out_of_every_model": {
+                "protected": list(spec.protected),
+                "after_outcome": list(spec.outcome_columns),
+            },
+            "fairness_min_impact_ratio": {k: v["min_impact_ratio"] for k, v in platform["fairness"].items()},
+            "proxy_warnings": platform["proxy_warnings"],
+            "platform_seconds": round(seconds, 1),
+        }
+        out.append(row)
+        print(
+            f"{name}: platform ROC AUC {row['platform_roc_auc']:.4f} vs plain logistic regression "
+            f"{row['plain_logistic_roc_auc']:.4f} (ratio {row['ratio']:.3f}; families {platform['family_per_fold']}; "
+            f"{row['rows']} rows, {seconds:.0f} s)",
+            flush=True,
+        )
+    return out
+
+
 def summarise(worlds: list[dict]) -> dict:
     paired = [w for w in worlds if w["model_auc"] is not None and w["rules_auc"] is not None]
     diffs = [w["model_auc"] - w["rules_auc"] for w in paired]
@@ -110,10 +184,19 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--candidates", type=int, default=80, help="Candidates per world (the tests use 80).")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)  # the child process
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--public-only", action="store_true", help="Only the public HR data sets.")
+    which.add_argument("--worlds-only", action="store_true", help="Only the generated worlds.")
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(one_world(args.one, args.employees, args.years, args.candidates)))
         return
+    if not args.worlds_only:
+        public = public_sets()
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "attrition-public.json").write_text(json.dumps(public, indent=2))
+        if args.public_only:
+            return
 
     from talentflow.core.runtime import free_port
 
