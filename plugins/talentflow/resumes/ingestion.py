@@ -77,17 +77,19 @@ def process_batch_ref(
 def quarantine(
     store: storage.ObjectStore, key: str, reason_code: str, message: str, run_id: str | None, conn
 ) -> None:
-    """Move a file aside with the reason next to it; nothing is ever dropped."""
+    """Move a file aside with the reason next to it; nothing is ever dropped.
+
+    Never over another file of the same name (nor its .error.json): a different file goes to
+    quarantine/resumes/<sha256[:16]>/<name>. The reason is committed first, then the .error.json is
+    written, then the file moves: a batch that dies anywhere in between (database restarted, store
+    gone) leaves the file in incoming/ for the re-run, which quarantines it to the same key, or leaves
+    it quarantined with its reason. Quarantines come before any upsert of the batch, so the commit
+    carries nothing else."""
     name = key[len(INCOMING) :]
-    # Never over another file of the same name (nor its .error.json): a different file goes to
-    # quarantine/resumes/<sha256[:16]>/<name>.
-    target = store.move_unique(key, f"{QUARANTINE}{name}")
-    if target is None:
+    try:
+        target = store.free_key(f"{QUARANTINE}{name}", store.sha256(key))
+    except storage.ObjectNotFound:
         return  # another run took it
-    store.put_json(
-        f"{target}.error.json",
-        {"file": name, "reason_code": reason_code, "message": message, "source_key": key, "run_id": run_id},
-    )
     warehouse.record_ingest_errors(
         conn,
         [
@@ -101,6 +103,12 @@ def quarantine(
             )
         ],
     )
+    conn.commit()
+    store.put_json(
+        f"{target}.error.json",
+        {"file": name, "reason_code": reason_code, "message": message, "source_key": key, "run_id": run_id},
+    )
+    store.move_unique(key, target)
 
 
 def _known_identities(conn):
