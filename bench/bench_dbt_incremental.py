@@ -86,13 +86,19 @@ def _freshness(settings) -> float:
     return time.perf_counter() - started
 
 
-def _hris_rows(settings) -> int:
+def _hris_rows(settings, every_table: bool = False) -> int:
+    """Rows already loaded: attendance's, or every raw HRIS table's."""
     from talentflow.core import warehouse
 
     with warehouse.connect(settings) as conn:
-        if not conn.execute("SELECT to_regclass('raw.hris_attendance') IS NOT NULL").fetchone()[0]:
-            return 0
-        return conn.execute("SELECT count(*) FROM raw.hris_attendance").fetchone()[0]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'raw' AND tablename LIKE 'hris_%'"
+            )
+        ]
+        wanted = tables if every_table else [t for t in tables if t == "hris_attendance"]
+        return sum(conn.execute(f'SELECT count(*) FROM raw."{t}"').fetchone()[0] for t in wanted)
 
 
 def _add_one_day(settings) -> int:
@@ -163,7 +169,7 @@ def main() -> None:
             report["hris_rows"] = sum(e.rows_read for e in loaded.entities.values())
             report["hris_load_s"] = round(time.perf_counter() - started, 1)
         else:
-            report["attendance_rows_already_loaded"] = _hris_rows(settings)
+            report["hris_rows"] = _hris_rows(settings, every_table=True)
         print(json.dumps({k: v for k, v in report.items() if k != "note"}), flush=True)
 
         state = settings.home_dir / "dbt-state"

@@ -95,6 +95,22 @@ def warehouse_rows() -> list[Row]:
                 None if extrapolated is None else extrapolated < 180,
             )
         )
+    big = _load("hris_100k")  # the 100,000-employee export, run under cProfile (see its "what")
+    if big:
+        share = big.get("share_of_load_export") or {}
+        top = max(share, key=share.get) if share else None
+        rows.append(
+            _row(
+                f"HRIS export, {_fmt(big['employees'])} employees × {big['years']} y: "
+                f"{_fmt(big['rows_loaded'])} of {_fmt(big['export_rows'])} rows (interrupted)",
+                f"{_fmt(big['rows_per_s'], ' rows/s')} ({_fmt(big['load_export_s'], ' s')}); "
+                + (f"{share[top]:.0%} of it in {top.split(' (')[0]}" if top else ""),
+                f"plain COPY {_fmt(big['same_run_plain_copy_rows_per_s'], ' rows/s')}",
+                _fmt(big.get("ratio_to_plain_copy")),
+                f"< 180 s (at this run's load: {_fmt(big.get('extrapolated_full_export_s_at_this_load'), ' s')})",
+                None,
+            )
+        )
     d = w.get("dbt_build")
     if d:
         rows.append(
