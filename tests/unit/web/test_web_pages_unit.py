@@ -83,3 +83,20 @@ def test_links_point_to_the_hr_pages_under_the_public_url():
         links.attrition_url(settings, "eng-plt")
         == "https://talent.example.com/hr/attrition?department=eng-plt"
     )
+
+
+def test_dashboard_says_no_channel_configured_instead_of_failures_and_links_to_the_pages():
+    from talentflow.attrition.dashboard import DashboardData, render
+
+    data = DashboardData("2026-12-04", "now", alerts={"not_configured": 34}, base_url="https://t.example")
+    data.risk_by_department = [
+        {"department": "eng-plt", "high": 1, "medium": 0, "low": 2, "mean_probability": 0.1}
+    ]
+    page = render(data)
+    kpi = page.split('id="alerts-kpi"', 1)[1].split("</div>", 1)[0]
+    assert "no channel configured" in kpi and "failed" not in kpi
+    assert 'href="https://t.example/hr/attrition?department=eng-plt"' in page
+    assert "file://" not in page and "s3://" not in page
+    data.alerts = {"sent": 3, "failed": 2}
+    kpi = render(data).split('id="alerts-kpi"', 1)[1].split("</div>", 1)[0]
+    assert "2 failed" in kpi and "no channel configured" not in kpi

@@ -30,6 +30,14 @@ from talentflow.service.web import access, data, render
 from talentflow.service.web.access import Refused
 
 router = APIRouter(prefix="/hr", include_in_schema=False)
+# Pages load nothing from elsewhere and run no script; nobody may frame them.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 class NeedSignIn(Exception):
@@ -99,7 +107,7 @@ def page(request: Request, template: str, user: users.User | None, status: int =
         airflow_url=f"http://{state(request).settings.airflow_host}:{state(request).settings.airflow_port}",
         **ctx,
     )
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
 
 def _audit_read(
@@ -271,6 +279,8 @@ def decide(
         )
     if not iv:
         raise NotFound(f"no interview {interview_id} of candidate {candidate_id}")
+    if iv["status"] not in ("done", "human_review"):
+        raise Refused(f"the interview is {iv['status']}: decide once it is scored or in review")
     with state(request).connect() as conn:
         owner = data.one(
             conn, "SELECT client_id FROM raw.api_candidates WHERE candidate_id = %s", (candidate_id,)
@@ -527,4 +537,4 @@ def dashboard(request: Request, day: str | None = None):
     store = state(request).store
     if not store.exists(key):
         raise NotFound("no dashboard stored for that day yet (the attrition_alerts DAG renders it)")
-    return HTMLResponse(store.get(key), headers={"Cache-Control": "no-store"})
+    return HTMLResponse(store.get(key), headers=SECURITY_HEADERS)
