@@ -101,10 +101,11 @@ def machine_sizing(settings: Settings) -> dict[str, str]:
         # the first tasks (Airflow's 5 s default made them pass only on retry).
         "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "30.0",
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(max(1, cpus)),
-        # warehouse_build renders the dbt project (dbt ls) when parsed: on a busy 2-core machine that
-        # takes longer than Airflow's 30 s import limit.
-        "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "180",
-        "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "240",
+        # warehouse_build renders from a cached dbt manifest; the first parse on a fresh runtime (or
+        # after a model changed) makes it with `dbt parse`: over 3 minutes on a 2-core machine under
+        # load 25, far beyond Airflow's 30 s import limit.
+        "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "600",
+        "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "660",
     }
 
 

@@ -4,8 +4,10 @@ Cosmos configs the ``warehouse_build`` DAG uses, and publishing dbt docs to the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import yaml
@@ -61,7 +63,7 @@ def dbt_vars(settings: Settings | None = None) -> dict:
     return (settings or get_settings()).dbt_vars
 
 
-# How Cosmos runs the dbt project (bench/bench_warehouse_build.py measures each on the demo world):
+# How Cosmos runs the dbt project (bench/bench_cosmos_modes.py measures each under the scheduler):
 #   local_runner   one Airflow task per model and one per model's tests, dbt invoked in-process
 #   local_build    one task per model running `dbt build` on it (model + its tests), in-process
 #   watcher        one producer task runs a single `dbt build`; a sensor task per model shows that
@@ -69,9 +71,86 @@ def dbt_vars(settings: Settings | None = None) -> dict:
 COSMOS_MODES = ("local_runner", "local_subprocess", "local_build", "watcher")
 DEFAULT_COSMOS_MODE = "local_runner"
 
+# Folders and files of the dbt project that make up its manifest (target/, logs/ are outputs).
+_PROJECT_INPUTS = (
+    "dbt_project.yml",
+    "packages.yml",
+    "selectors.yml",
+    "models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "tests",
+    "analyses",
+)
 
-def cosmos_configs(settings: Settings | None = None, mode: str | None = None) -> dict:
-    """Keyword arguments for ``cosmos.DbtDag`` / ``DbtTaskGroup`` in one of ``COSMOS_MODES``."""
+
+def project_hash(settings: Settings | None = None) -> str:
+    """A digest of everything ``dbt parse`` reads: the project's files, the dbt vars, dbt's version."""
+    from dbt.version import __version__ as dbt_version
+
+    settings = settings or get_settings()
+    root = settings.dbt_project_dir
+    digest = hashlib.sha256(f"{dbt_version}\0{json.dumps(settings.dbt_vars or {}, sort_keys=True)}".encode())
+    for name in _PROJECT_INPUTS:
+        base = root / name
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def manifest_path(settings: Settings | None = None) -> Path:
+    """The project's ``manifest.json``, made once per project hash by ``dbt parse`` and cached.
+
+    Cosmos renders the DAG from it (LoadMode.DBT_MANIFEST): every parse of ``warehouse_build`` -- by
+    the dag-processor and again by every task process -- reads a JSON file instead of running
+    ``dbt ls``. The first parse after a change makes it (a changed model, macro, seed or var gives a
+    new hash); the scheduler tests and bench/bench_cosmos_modes.py make it before Airflow starts."""
+    settings = settings or get_settings()
+    folder = settings.home_dir / "dbt" / "manifests" / project_hash(settings)
+    path = folder / "manifest.json"
+    if path.exists():
+        return path
+    import fcntl
+
+    from dbt.cli.main import dbtRunner
+
+    # One parser at a time per runtime (the dag-processor and task processes may all miss at once);
+    # a kept target/ lets dbt re-parse only the files that changed since the last manifest.
+    work = folder.parent / "target"
+    work.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / "parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return path
+        argv = ["parse", "--quiet", "--project-dir", str(settings.dbt_project_dir)]
+        argv += ["--profiles-dir", str(profiles_dir(settings)), "--target-path", str(work)]
+        argv += ["--log-path", str(work)]
+        if settings.dbt_vars:
+            argv += ["--vars", json.dumps(settings.dbt_vars)]
+        result = dbtRunner().invoke(argv)
+        if not result.success:
+            raise RuntimeError(f"dbt parse failed: {result.exception or 'see the dbt log'}")
+        folder.mkdir(parents=True, exist_ok=True)
+        # Atomic: a reader never sees half a file.
+        tmp = folder / f".manifest.{os.getpid()}.json"
+        shutil.copyfile(work / "manifest.json", tmp)
+        os.replace(tmp, path)
+        # Keep the three newest manifests (a task of a run that started before a change may read one).
+        old = sorted(folder.parent.glob("*/manifest.json"), key=lambda p: p.stat().st_mtime)[:-3]
+        for stale in old:
+            shutil.rmtree(stale.parent, ignore_errors=True)
+    return path
+
+
+def cosmos_configs(
+    settings: Settings | None = None, mode: str | None = None, load: str = "dbt_manifest"
+) -> dict:
+    """Keyword arguments for ``cosmos.DbtDag`` / ``DbtTaskGroup`` in one of ``COSMOS_MODES``.
+
+    ``load="dbt_ls"`` renders with ``dbt ls`` at every parse, as before the cached manifest (kept for
+    bench/bench_cosmos_modes.py to measure against)."""
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
@@ -90,6 +169,7 @@ def cosmos_configs(settings: Settings | None = None, mode: str | None = None) ->
     return {
         "project_config": ProjectConfig(
             dbt_project_path=settings.dbt_project_dir,
+            manifest_path=manifest_path(settings) if load == "dbt_manifest" else None,
             install_dbt_deps=False,
             dbt_vars=settings.dbt_vars or None,
         ),
@@ -100,7 +180,8 @@ def cosmos_configs(settings: Settings | None = None, mode: str | None = None) ->
         ),
         "execution_config": execution,
         "render_config": RenderConfig(
-            load_method=LoadMode.DBT_LS,
+            # From the cached manifest, not `dbt ls` at every parse (which cost ~30 s per task process).
+            load_method=LoadMode(load),
             test_behavior=TestBehavior.BUILD if mode == "local_build" else TestBehavior.AFTER_EACH,
             dbt_deps=False,
             # relationships tests need both models built: run them after both

@@ -14,6 +14,7 @@ import httpx
 from talentflow.core import airflow_services as services
 from talentflow.core.config import Settings
 from talentflow.core.runtime import free_port
+from talentflow.warehouse_build import dbt_project
 
 GUARD_DIR = Path(__file__).parent / "socket_guard"
 
@@ -94,6 +95,8 @@ def start_cluster(
         **(extra_env or {}),
     }
     cluster = Cluster(settings, guard_log)
+    # The dbt manifest warehouse_build renders from, made once here rather than by the first parse.
+    dbt_project.manifest_path(settings)
     services.start(settings, extra_env=env, celery_queues=celery_queues)
     try:
         cluster.url = services.wait_until_ready(settings, timeout=240)

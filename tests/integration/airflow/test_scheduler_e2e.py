@@ -39,7 +39,7 @@ def _done(cluster, dag_id: str) -> list[dict]:
 def test_schedules_and_assets_carry_files_to_marts_dashboard_and_alerts(cluster, warehouse_conn):
     from talentflow.core import storage
 
-    cluster.wait_for("every DAG file parsed", lambda: _all_parsed(cluster), 400)
+    cluster.wait_for("every DAG file parsed", lambda: _all_parsed(cluster), 900)
     assert cluster.import_errors() == []
     for dag_id in _dag_ids(cluster) - set(CHAIN):
         cluster.set_paused(dag_id, True)
