@@ -254,7 +254,7 @@ def evaluate_held_out(conn, att: AttritionSettings | None = None, rules: RuleSet
 
     model_eval, model_error, fitted = None, None, None
     try:
-        fitted = fit_selected(train)
+        fitted = fit_selected(train, horizon_months=att.horizon_months)
         model_p = fitted.predict(test)
         flags = _high_risk(model_p, base_rate, att)
         model_eval = Evaluation(

@@ -98,6 +98,8 @@ def declared_features(frame: pd.DataFrame, em: EntityMapping | None) -> tuple[pd
             meta["labels"][col] = feature.label
         if feature.type == "ordinal":
             meta["levels"][col] = list(feature.order or [])
+        if feature.type == "boolean":
+            meta["levels"][col] = ["no", "yes"]  # reasons say "had a work accident: yes", not ": 1"
         if feature.type == "date":
             meta["labels"].setdefault(col, f"years since {name.replace('_', ' ')}")
     return out, meta

@@ -140,3 +140,17 @@ def test_describe_turns_values_into_sentences():
         "x_business_travel", 2.0, levels=["Non-Travel", "Travel_Rarely", "Travel_Frequently"]
     ) == ("business travel: Travel_Frequently")
     assert reasons.describe("x_distance_from_home", None) == "distance from home: not recorded"
+
+
+def test_time_aware_selection_validates_on_the_latest_landmarks_only():
+    from datetime import date
+
+    from talentflow.attrition.model import time_splits
+
+    dates = [date(2023, m, 1) for m in (1, 4, 7, 10)] + [date(2024, m, 1) for m in (1, 4)]
+    as_of = pd.Series([d for d in dates for _ in range(3)])
+    ((train, validate),) = time_splits(as_of, horizon_months=6)
+    assert set(as_of.iloc[validate]) == {date(2024, 1, 1), date(2024, 4, 1)}
+    # label windows of training landmarks end before validation starts: 2023-07 + 6 months = 2024-01
+    assert set(as_of.iloc[train]) == {date(2023, 1, 1), date(2023, 4, 1), date(2023, 7, 1)}
+    assert time_splits(as_of[as_of < date(2023, 5, 1)], horizon_months=6) is None
