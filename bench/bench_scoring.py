@@ -286,8 +286,9 @@ def main(argv: list[str] | None = None) -> dict:
         lines = proc.stdout.strip().splitlines()
         print("\n".join(lines[:-1]))
         result[phase] = json.loads(lines[-1])
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2))
+        # after each phase, so a later phase that is stopped leaves the earlier one's figures
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(result, indent=2))
     print(
         f"peak RSS: transcription {result['transcription']['peak_rss_mb']} MB, "
         f"scoring {result['scoring']['peak_rss_mb']} MB; results in {args.output}"

@@ -214,8 +214,10 @@ def scoring_rows() -> list[Row]:
     speedup = t.get("batched_speedup")
     return [
         _row(
-            f"transcription, batched ({t.get('recordings')} recordings, {_fmt(t.get('audio_seconds'))} s audio)",
-            f"RTF {_fmt(_get(t, 'batched', 'real_time_factor'))}, "
+            f"transcription, batched and packed ({t.get('recordings')} recordings, "
+            f"{_fmt(t.get('audio_seconds'))} s audio; WER {_fmt(_get(t, 'batched_packed', 'wer'))}, "
+            f"sequential {_fmt(_get(t, 'sequential', 'wer'))})",
+            f"RTF {_fmt(_get(t, 'batched_packed' if 'batched_packed' in t else 'batched', 'real_time_factor'))}, "
             f"{_fmt(speedup)}× sequential (RTF {_fmt(_get(t, 'sequential', 'real_time_factor'))})",
             f"faster-whisper's own batched pipeline RTF {_fmt(own.get('real_time_factor'))}",
             _fmt(t.get("ratio_to_faster_whisper_pipeline")),
