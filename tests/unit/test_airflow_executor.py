@@ -36,3 +36,14 @@ def test_the_default_executor_preloads_and_an_operators_choice_wins(tmp_path, mo
     )
     monkeypatch.setitem(os.environ, "AIRFLOW__CORE__EXECUTOR", "CeleryExecutor")
     assert airflow_environment(Settings(home=tmp_path))["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+
+
+def test_the_scheduler_runs_dbt_in_watcher_mode_unless_told_otherwise(tmp_path, monkeypatch):
+    from talentflow.core.airflow_services import SCHEDULER_COSMOS_MODE, process_env
+
+    monkeypatch.delenv("TALENTFLOW_COSMOS_MODE", raising=False)
+    settings = Settings(home=tmp_path)
+    assert process_env(settings)["TALENTFLOW_COSMOS_MODE"] == SCHEDULER_COSMOS_MODE == "watcher"
+    assert process_env(settings, {"TALENTFLOW_COSMOS_MODE": "local_build"})["TALENTFLOW_COSMOS_MODE"] == (
+        "local_build"
+    )

@@ -26,6 +26,11 @@ from talentflow.core.config import Settings, get_settings
 from talentflow.core.errors import UserError
 
 CORE_COMPONENTS = ("scheduler", "dag-processor", "api-server", "triggerer")
+# How warehouse_build runs dbt under the real scheduler unless TALENTFLOW_COSMOS_MODE says otherwise:
+# one `dbt build` in a producer task and a deferrable sensor per model and per model's tests
+# (bench/bench_cosmos_modes.py). `dag.test()` runs keep the library default (local_runner): there one
+# process runs one task at a time, and a watcher run did not finish in 25 min.
+SCHEDULER_COSMOS_MODE = "watcher"
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ def process_env(settings: Settings, extra: dict[str, str] | None = None) -> dict
     (components start ``airflow`` and Cosmos starts ``dbt`` by name)."""
     env = {**os.environ, **airflow_environment(settings), **(extra or {})}
     env["PATH"] = os.pathsep.join([str(bin_dir()), env.get("PATH", "")])
+    if not env.get("TALENTFLOW_COSMOS_MODE"):
+        env["TALENTFLOW_COSMOS_MODE"] = SCHEDULER_COSMOS_MODE
     return env
 
 
