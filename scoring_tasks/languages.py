@@ -59,6 +59,7 @@ class Language:
     install: str
     initial_prompt: str | None = None
     convert: str | None = None
+    transcriber: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -87,6 +88,7 @@ def _table() -> dict[str, Language]:
         "install",
         "initial_prompt",
         "convert",
+        "transcriber",
     }
     return {
         code: Language(
@@ -244,6 +246,7 @@ def transcriber_options(language: str | None) -> dict:
         "language": lang.code,
         "initial_prompt": lang.initial_prompt,
         "detectable_languages": supported_languages(),
+        **lang.transcriber,
     }
 
 
@@ -377,6 +380,24 @@ def convert_text(text: str, conversion: str | None) -> str:
     return _opencc(conversion).convert(text)
 
 
+def convert_transcript(transcript, conversion: str | None):
+    """A copy of ``transcript`` with its text, segments and words through ``conversion``."""
+    if not conversion:
+        return transcript
+    segments = [
+        s.model_copy(
+            update={
+                "text": convert_text(s.text, conversion),
+                "words": [w.model_copy(update={"word": convert_text(w.word, conversion)}) for w in s.words],
+            }
+        )
+        for s in transcript.segments
+    ]
+    return transcript.model_copy(
+        update={"text": convert_text(transcript.text, conversion), "segments": segments}
+    )
+
+
 class ConvertedTranscriber:
     """A transcriber whose transcripts (text, segments, words) go through the language's OpenCC
     conversion; everything else is the wrapped transcriber's."""
@@ -390,17 +411,7 @@ class ConvertedTranscriber:
         return getattr(self._inner, name)
 
     def _convert(self, transcript):
-        c = self.conversion
-        segments = [
-            s.model_copy(
-                update={
-                    "text": convert_text(s.text, c),
-                    "words": [w.model_copy(update={"word": convert_text(w.word, c)}) for w in s.words],
-                }
-            )
-            for s in transcript.segments
-        ]
-        return transcript.model_copy(update={"text": convert_text(transcript.text, c), "segments": segments})
+        return convert_transcript(transcript, self.conversion)
 
     def transcribe_many(self, paths, language: str | None = None):
         results = self._inner.transcribe_many(paths, language=language)

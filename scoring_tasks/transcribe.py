@@ -269,15 +269,6 @@ class Transcriber:
 
     def _check_transcript(self, transcript: Transcript, expected: str | None) -> None:
         words = transcript.word_count
-        if words == 0:
-            if (transcript.speech_duration or 0.0) >= self.audio_check.min_duration_s:
-                # Voice activity but no words: whisper rejects speech it cannot read as the language.
-                raise AudioProblem(
-                    FailureReason.wrong_language,
-                    f"{transcript.source}: {transcript.speech_duration:.1f} s of speech but no words "
-                    f"recognised in '{expected or transcript.language}'; wrong language or unintelligible audio",
-                )
-            raise AudioProblem(FailureReason.silence, f"{transcript.source}: no speech was recognised")
         if (
             expected
             and self.multilingual
@@ -289,6 +280,15 @@ class Transcriber:
                 f"{transcript.source}: speech is in '{transcript.language}' "
                 f"(p={transcript.language_probability:.2f}), the interview language is '{expected}'",
             )
+        if words == 0:
+            if (transcript.speech_duration or 0.0) >= self.audio_check.min_duration_s:
+                # Voice activity but no words: whisper rejects speech it cannot read as the language.
+                raise AudioProblem(
+                    FailureReason.wrong_language,
+                    f"{transcript.source}: {transcript.speech_duration:.1f} s of speech but no words "
+                    f"recognised in '{expected or transcript.language}'; wrong language or unintelligible audio",
+                )
+            raise AudioProblem(FailureReason.silence, f"{transcript.source}: no speech was recognised")
         logprobs = [s.avg_logprob for s in transcript.segments if s.avg_logprob is not None]
         if logprobs and float(np.mean(logprobs)) < self.min_avg_logprob:
             # An English-only model still "hears" English in other languages, with low confidence.

@@ -27,22 +27,36 @@ def _transcribe(
     language: str,
 ) -> dict:
     from scoring_tasks.audio import AudioProblem
+    from scoring_tasks.languages import (
+        UnsupportedLanguage,
+        base_language,
+        convert_transcript,
+        get_language,
+        supported_languages,
+        transcriber_options,
+    )
+    from scoring_tasks.model_paths import ModelLoadError
     from talentflow.core.models import transcriber as load_transcriber
 
     if not audio.is_file():
         raise UserError(f"{audio}: no such file")
     options = {k: v for k, v in {"model": model, "device": device, "compute_type": compute_type}.items() if v}
-    transcriber = load_transcriber(
-        **options,
-        beam_size=beam_size,
-        vad=vad,
-        batched=batched,
-        language=language,
-    )
+    detect = language == "auto"
+    code = "zh" if detect else base_language(language)
+    if code != "en":  # the language's own model (multilingual whisper), unless --model names one
+        try:
+            options = {**transcriber_options(code), **options}
+        except (ModelLoadError, UnsupportedLanguage) as exc:
+            raise UserError(str(exc)) from exc
+    options["language"] = None if detect else code
+    transcriber = load_transcriber(**options, beam_size=beam_size, vad=vad, batched=batched)
     try:
-        return transcriber.transcribe(audio).public()
+        transcript = transcriber.transcribe(audio)
     except AudioProblem as problem:
         raise UserError(f"{problem.reason}: {problem.message}") from problem
+    if transcript.language in supported_languages():  # e.g. zh: traditional -> simplified characters
+        transcript = convert_transcript(transcript, get_language(transcript.language).convert)
+    return transcript.public()
 
 
 @app.command()
@@ -67,7 +81,12 @@ def transcribe(
         bool, typer.Option("--vad/--no-vad", help="Skip silence with the bundled Silero VAD.")
     ] = True,
     batched: Annotated[bool, typer.Option(help="Use faster-whisper's batched pipeline.")] = False,
-    language: Annotated[str, typer.Option(help="Expected language of the speech.")] = "en",
+    language: Annotated[
+        str,
+        typer.Option(
+            help="Language of the speech: en, zh-CN (multilingual model from `make setup-zh`), or auto to detect."
+        ),
+    ] = "en",
     json_out: bool = JsonOption,
 ) -> None:
     """Transcribe one recording: text, segments (start, end, text, words), language, duration."""
@@ -97,14 +116,25 @@ def _read_answers(path: Path) -> list[dict]:
     return answers
 
 
-def _score(paths: list[Path], rubric_id: str, model_version: str | None) -> list[dict]:
+def _score(
+    paths: list[Path], rubric_id: str, model_version: str | None, language: str = "auto"
+) -> list[dict]:
+    from scoring_tasks.languages import UnsupportedLanguage, base_language, has_han
+    from scoring_tasks.model_paths import ModelLoadError
     from scoring_tasks.model_version import load_model_version
     from scoring_tasks.rubric import get_rubric
     from scoring_tasks.score import Answer, Scorer
-    from talentflow.core.models import get_embedder
+    from talentflow.core.config import get_settings
+    from talentflow.interviews.scoring import language_models
 
     inputs = [_read_answers(p) for p in paths]  # every input checked before any model loads
-    rubric = get_rubric(rubric_id)
+    if language == "auto":  # Chinese when the answers are written in Chinese characters
+        chinese = any(has_han(a.get("text", "")) for answers in inputs for a in answers)
+        language = "zh" if chinese else "en"
+    try:
+        rubric = get_rubric(rubric_id, language=base_language(language))
+    except UnsupportedLanguage as exc:
+        raise UserError(str(exc)) from exc
     version = load_model_version(model_version)
     interviews = []
     for path, answers in zip(paths, inputs, strict=True):
@@ -112,7 +142,11 @@ def _score(paths: list[Path], rubric_id: str, model_version: str | None) -> list
             interviews.append([Answer.model_validate(a) for a in answers])
         except ValueError as exc:
             raise UserError(f"{path}: {str(exc).splitlines()[0]}") from exc
-    scorer = Scorer(rubric, version, embedder=get_embedder())
+    try:
+        embedder = language_models(get_settings()).embedder(language)
+    except ModelLoadError as exc:
+        raise UserError(str(exc)) from exc
+    scorer = Scorer(rubric, version, embedder=embedder)
     out = []
     for path, interview in zip(paths, interviews, strict=True):
         try:
@@ -138,18 +172,34 @@ def score(
         str | None,
         typer.Option("--model-version", help="Scoring-model version YAML (default: the shipped one)."),
     ] = None,
+    language: Annotated[
+        str,
+        typer.Option(help="Language of the answers: en, zh-CN, or auto (Chinese when written in Chinese)."),
+    ] = "auto",
     json_out: bool = JsonOption,
 ) -> None:
     """Score answers against a rubric: 1-5 per competency, overall 0-100, evidence, model version."""
-    results = run_guarded(_score, transcripts, rubric, model_version)
+    from talentflow.core import i18n
+    from talentflow.core.config import get_settings
+
+    results = run_guarded(_score, transcripts, rubric, model_version, language)
+    locale = get_settings().locale
     for result in results:
         if json_out:
             typer.echo(json.dumps(result, ensure_ascii=False))
             continue
         lines = [
-            f"{result['file']}: overall {result['overall']} (model {result['model_version']}, rubric {result['rubric']})"
+            i18n.gettext(
+                "{file}: overall {overall} (model {model}, rubric {rubric})",
+                locale,
+                file=result["file"],
+                overall=result["overall"],
+                model=result["model_version"],
+                rubric=result["rubric"],
+            )
         ]
         for dim in result["dimensions"]:
-            lines.append(f"  {dim['competency']:18} {dim['score']:.1f}  confidence {dim['confidence']:.2f}")
+            confidence = i18n.gettext("confidence {value}", locale, value=f"{dim['confidence']:.2f}")
+            lines.append(f"  {dim['competency']:18} {dim['score']:.1f}  {confidence}")
             lines += [f"      - {e['sentence']}" for e in dim["evidence"][:2]]
         emit(result, False, "\n".join(lines))

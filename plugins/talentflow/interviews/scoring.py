@@ -30,6 +30,7 @@ from pathlib import Path
 
 from talentflow.core import models, quality, recommendations, storage, warehouse
 from talentflow.core.config import Settings, get_settings
+from talentflow.core.errors import UserError
 from talentflow.core.tables.interviews import ANSWERS, COMPETENCY_SCORES, RESULTS
 from talentflow.core.warehouse import IngestError
 from talentflow.people import refusals as people_refusals
@@ -224,6 +225,38 @@ class _ProvidedTextOnly:
         raise RuntimeError("no transcriber loaded for a batch without recordings")
 
 
+def _english(task) -> bool:
+    from scoring_tasks.languages import base_language
+
+    return base_language(task.language) == "en"
+
+
+def _translate(message: str, language: str) -> str:
+    """Candidate feedback in the interview's language, from the one message catalogue."""
+    from talentflow.core import i18n
+
+    try:
+        return i18n.gettext(message, language)
+    except UserError:  # a language with models but no catalogue yet: English
+        return message
+
+
+def language_models(settings: Settings, transcriber=None, transcriber_options: dict | None = None):
+    """English models from the settings (TALENTFLOW_WHISPER_*, TALENTFLOW_EMBEDDING_MODEL); other
+    interview languages from scoring_tasks/languages.yaml, on the same device, loaded on first use."""
+    from scoring_tasks.languages import LanguageModels
+
+    def other_language(options: dict):
+        extra = {k: v for k, v in (transcriber_options or {}).items() if k not in options}
+        return models.transcriber(settings, **options, **extra)
+
+    return LanguageModels(
+        transcriber=transcriber,
+        embedder=models.get_embedder(settings=settings),
+        transcriber_factory=other_language,
+    )
+
+
 def active_model_version(settings: Settings | None = None):
     """The scoring-model version interviews are scored with (the registry's active one, if any)."""
     try:
@@ -266,11 +299,12 @@ def score_batch(
             else:
                 tasks.append(consent_gate(prepared))
         if tasks:
-            has_audio = any(a.recording for t in tasks for a in t.answers)
+            has_audio = any(a.recording for t in tasks if _english(t) for a in t.answers)
             if has_audio:
                 transcriber = models.transcriber(settings, **(transcriber_options or {}))
             else:
                 transcriber = _ProvidedTextOnly()
+            languages = language_models(settings, transcriber, transcriber_options)
 
             def run(group):
                 return process_batch(
@@ -279,7 +313,9 @@ def score_batch(
                     transcriber=transcriber,
                     model_version=active_model_version(settings),
                     scorers=_SCORERS,
-                    embedder=models.get_embedder(settings=settings),
+                    embedder=languages.embedder("en"),
+                    languages=languages,
+                    translate=_translate,
                 )
 
             outcomes += _isolated(run, tasks)
