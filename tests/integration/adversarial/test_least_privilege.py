@@ -108,3 +108,17 @@ def test_tables_from_before_the_logins_are_handed_over(tf_runtime):
             ).fetchall()
         )
     assert owners == {loaded: "loader", built: "transformer"}
+
+
+def test_the_loader_can_serve_peoples_data_rights(tf_runtime):
+    """Export and erasure run as the loader: it computes a subject's keys and deletes their rows from
+    the audit trail's own tables (which the owner made), without owning or altering them."""
+    with warehouse.connect(tf_runtime) as conn:
+        key = conn.execute("SELECT restricted.pseudonym('employee', 'e-lp-1')").fetchone()[0]
+        assert len(key) == 64
+        conn.execute(
+            "INSERT INTO audit.ingest_errors (source, object_key, reason_code, message) "
+            "VALUES ('least-privilege', 'k', 'x', 'erase me')"
+        )
+        assert conn.execute("DELETE FROM audit.ingest_errors WHERE source = 'least-privilege'").rowcount == 1
+    _refused(tf_runtime.warehouse_dsn, "ALTER TABLE audit.ingest_errors ADD COLUMN x int")

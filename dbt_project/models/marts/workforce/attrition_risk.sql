@@ -29,7 +29,7 @@ select
      from jsonb_array_elements(l.reasons) as r) as matched_rules,
     (select string_agg(distinct r ->> 'suggested_action', '; ')
      from jsonb_array_elements(l.reasons) as r) as suggested_actions,
-    (select string_agg(f ->> 'label', ', ' order by (f ->> 'contribution')::numeric desc)
+    (select string_agg(coalesce(f ->> 'text', f ->> 'label'), '; ' order by (f ->> 'contribution')::numeric desc)
      from jsonb_array_elements(l.top_factors) as f) as top_factors
 from latest as l
 inner join employees as e using (employee_key)
