@@ -87,6 +87,10 @@ $$;
 -- The audit trail's tables the loaders make (recommendations, alerts sent, ...): dbt reads them,
 -- hr_admin audits them.
 ALTER DEFAULT PRIVILEGES FOR ROLE loader IN SCHEMA audit GRANT SELECT ON TABLES TO transformer, hr_admin;
+-- People's data rights erase a person's rows from the audit trail's own tables too (ingest errors,
+-- data-quality results): the loader may delete there, not alter or drop.
+ALTER DEFAULT PRIVILEGES IN SCHEMA audit GRANT DELETE ON TABLES TO loader;
+GRANT DELETE ON ALL TABLES IN SCHEMA audit TO loader;
 -- The platform's code reads what dbt builds (attrition scoring, the API, retraining, the bias audit)
 -- and erases a person's rows from it on request (people's data rights): no DDL there.
 GRANT USAGE ON SCHEMA staging, intermediate, marts, hr_config TO loader;
@@ -129,9 +133,10 @@ END
 $fn$;
 COMMENT ON FUNCTION restricted.pseudonym(text, text) IS
   'Pseudonymous key of an identifier: HMAC-SHA256 under the installation''s secret (keyring.pseudonym_key).';
--- Computing keys is as good as reading the key map (ids are guessable): dbt and hr_admin only.
+-- Computing keys is as good as reading the key map (ids are guessable): dbt, hr_admin and the loader
+-- (people's data rights find a subject's rows by their keys; it reads the key map anyway), never BI.
 REVOKE ALL ON FUNCTION restricted.pseudonym(text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION restricted.pseudonym(text, text) TO transformer, hr_admin;
+GRANT EXECUTE ON FUNCTION restricted.pseudonym(text, text) TO transformer, hr_admin, loader;
 
 -- Comments outside marts go: every role reads pg_description, and a comment on a restricted or raw
 -- relation describes data bi_reader must not see (those tables are documented in code and in dbt).
