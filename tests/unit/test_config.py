@@ -11,8 +11,14 @@ def test_embedded_defaults(monkeypatch, tmp_path):
     monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
     s = Settings()
     assert s.embedded_warehouse and s.storage_backend == "local"
-    password = config.embedded_pg_passwords(s)["postgres"]  # generated on first use, 0600
-    assert s.warehouse_dsn == f"postgresql://postgres:{password}@127.0.0.1:55555/warehouse"
+    passwords = config.embedded_pg_passwords(s)  # generated on first use, 0600
+    # least privilege: the platform's code loads as `loader`, dbt as `transformer`, only `up` as owner
+    assert s.warehouse_dsn == f"postgresql://loader:{passwords['loader']}@127.0.0.1:55555/warehouse"
+    assert (
+        s.transformer_dsn == f"postgresql://transformer:{passwords['transformer']}@127.0.0.1:55555/warehouse"
+    )
+    assert s.admin_dsn == f"postgresql://postgres:{passwords['postgres']}@127.0.0.1:55555/warehouse"
+    assert len(set(passwords.values())) == len(passwords)
     assert config.pg_password_file(s).stat().st_mode & 0o777 == 0o600
     assert s.airflow_db_url.endswith("@127.0.0.1:55555/airflow")
     assert s.local_store_root == tmp_path.resolve() / "objects"
