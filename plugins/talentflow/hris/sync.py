@@ -55,6 +55,7 @@ def sync_exports(kind: str, load: Callable[[Path], dict], settings: Settings | N
                 for key in keys:
                     store.get_file(key, Path(tmp) / key[len(prefix) :])
                 summary = load(Path(tmp))
+                _name_objects_in_row_errors(Path(tmp), prefix, settings)
         except DATA_ERRORS as exc:
             results.append(_quarantine(kind, export_id, keys, exc, store, settings))
             continue
@@ -65,7 +66,8 @@ def sync_exports(kind: str, load: Callable[[Path], dict], settings: Settings | N
             retry.append(f"{export_id} ({type(exc).__name__}: {exc})")
             continue
         for key in keys:
-            store.move(key, f"archive/{kind}/{export_id}/{key[len(prefix) :]}")
+            # a re-delivered export under the same id never replaces the archived one
+            store.move_unique(key, f"archive/{kind}/{export_id}/{key[len(prefix) :]}")
         results.append({"export_id": export_id, "files": len(keys), **summary})
     if retry:
         raise ExportsFailed(
@@ -73,6 +75,19 @@ def sync_exports(kind: str, load: Callable[[Path], dict], settings: Settings | N
             f"{len(results)} were handled): {'; '.join(retry)}"
         )
     return results
+
+
+def _name_objects_in_row_errors(folder: Path, prefix: str, settings: Settings) -> None:
+    """The loaders name the files they read, which here are temporary copies deleted right after:
+    point the row errors they recorded at the export's objects instead (``incoming/<kind>/<id>/…``,
+    where the export stays findable in ``archive/``)."""
+    local = f"{folder}/"
+    with warehouse.connect(settings) as conn:
+        conn.execute(
+            "UPDATE audit.ingest_errors SET object_key = %s || substr(object_key, %s) "
+            "WHERE starts_with(object_key, %s)",
+            (prefix, len(local) + 1, local),
+        )
 
 
 def _quarantine(kind, export_id, keys, exc, store, settings) -> dict:

@@ -90,6 +90,12 @@ def test_sync_hris_loads_the_exports_behind_a_ragged_one_and_quarantines_a_refus
         "archive/hris/2026-01-a/people.csv",
         "archive/hris/2026-01-c/people.csv",
     }
+    # the row errors name the export's object, not the deleted temporary copy the loader read
+    with warehouse.connect(clean) as conn:
+        keys = warehouse.fetch_all(
+            conn, "SELECT DISTINCT object_key FROM audit.ingest_errors WHERE reason_code = 'ragged_row'"
+        )
+    assert [k["object_key"] for k in keys] == ["incoming/hris/2026-01-a/people.csv"]
     reason = json.loads(store.get("quarantine/hris/2026-01-b.error.json"))
     assert reason["keys"] == ["incoming/hris/2026-01-b/people.csv"]
     assert store.exists("quarantine/hris/2026-01-b/people.csv")
@@ -121,3 +127,22 @@ def test_an_outage_leaves_only_that_export_for_the_retry(clean, tmp_path):
         sync_exports("hris", flaky, clean)
     assert [o.key for o in store.list("incoming/hris/")] == ["incoming/hris/2026-02-a/people.csv"]
     assert sync_exports("hris", flaky, clean)[0]["export_id"] == "2026-02-a"
+
+
+def test_a_redelivered_export_never_replaces_the_archived_one(clean, tmp_path):
+    (tmp_path / "m.yaml").write_text(MAPPING)
+    store = storage.get_store(clean)
+
+    def load(folder: Path) -> dict:
+        return load_export(folder, tmp_path / "m.yaml", settings=clean).to_dict()
+
+    store.put("incoming/hris/2026-03-a/people.csv", GOOD.encode())
+    sync_exports("hris", load, clean)
+    corrected = GOOD.replace("R2,2020-02-01,ops", "R2,2020-02-02,ops")
+    store.put("incoming/hris/2026-03-a/people.csv", corrected.encode())  # same export id, other bytes
+    sync_exports("hris", load, clean)
+    archived = sorted(o.key for o in store.list("archive/hris/"))
+    assert len(archived) == 2 and "archive/hris/2026-03-a/people.csv" in archived
+    assert store.get("archive/hris/2026-03-a/people.csv") == GOOD.encode()
+    other = next(k for k in archived if k != "archive/hris/2026-03-a/people.csv")
+    assert store.get(other) == corrected.encode()
