@@ -64,7 +64,8 @@ class ReaderPool:
                 conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier("hr_admin")))
                 conn.commit()
 
-            dsn = self.settings.warehouse_dsn
+            # the owner login is granted hr_admin (infra/postgres/init); the loader login is not
+            dsn = self.settings.admin_dsn
         return ConnectionPool(
             dsn,
             min_size=1,
