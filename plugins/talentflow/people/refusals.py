@@ -94,6 +94,8 @@ def scoring_task_refuser(store: storage.ObjectStore, run_id: str, settings: Sett
             manifest = store.get_json(key)
         except (storage.ObjectNotFound, ValueError):
             return False
+        if not isinstance(manifest, dict):
+            return False  # not a manifest at all: the claim refuses it with its own reason
         grave = find_tombstone(graves, [("candidate_id", str(manifest.get("candidate_id") or ""))], settings)
         if grave is None:
             return False

@@ -135,3 +135,26 @@ def test_poison_pill_gives_up_after_bounded_attempts(store, clean_runtime):
     assert store.get_json("scoring-tasks/done/adv-bystander.json")["status"] == "done"
     assert list(store.list("scoring-tasks/processing/")) == []
     assert results(clean_runtime)["adv-poison"]["status"] == "failed"
+
+
+def test_a_manifest_that_is_no_object_is_refused_not_a_crash_once_someone_was_erased(store, clean_runtime):
+    """With a tombstone on record every pending manifest is checked against it: one that is a JSON
+    list used to raise there and fail the whole claim (found when the people's-rights tests ran first)."""
+    from talentflow.core import warehouse
+    from talentflow.core.tables import people as people_tables
+    from talentflow.people import refusals
+
+    with warehouse.connect(clean_runtime) as conn:
+        warehouse.ensure_table(conn, people_tables.TOMBSTONES)
+        conn.execute(
+            "INSERT INTO audit.people_tombstones (identifier_hash, kind, request_id, erased_at, reason) "
+            "VALUES ('adv-hash', 'candidate_id', 'adv-request', now(), 'test') ON CONFLICT DO NOTHING"
+        )
+    try:
+        store.put(scoring.key("pending", "adv-list"), json.dumps(["a", "list"]).encode())
+        refuse = refusals.scoring_task_refuser(store, "adv-run", clean_runtime)
+        assert refuse(scoring.key("pending", "adv-list")) is False
+    finally:
+        with warehouse.connect(clean_runtime) as conn:
+            conn.execute("DELETE FROM audit.people_tombstones WHERE identifier_hash = 'adv-hash'")
+        store.delete(scoring.key("pending", "adv-list"))
