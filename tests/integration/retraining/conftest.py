@@ -7,11 +7,15 @@ import pytest
 
 @pytest.fixture(scope="module")
 def fresh_registry(tf_runtime):
-    """An empty scoring-model registry (the session's warehouse is shared between test modules)."""
+    """An empty scoring-model registry on a warehouse with nothing loaded: the session's warehouse is
+    shared between test modules, and interviews or candidates other modules loaded would reach the
+    retraining dataset."""
     from talentflow.core import storage, warehouse
     from talentflow.core.tables.retraining import AUDIT_TABLES
     from talentflow.retraining import registry
+    from tests.conftest import reset_loaded_data
 
+    reset_loaded_data(tf_runtime)
     with warehouse.connect(tf_runtime) as conn:
         registry.ensure_registry(conn)
         conn.execute("TRUNCATE " + ", ".join(spec.qualified for spec in AUDIT_TABLES))

@@ -222,13 +222,18 @@ class Session:
 
     def sign_in(self, password: str = PASSWORD) -> Session:
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
 
         self.driver.get(self.base + "/hr/login")
         self.driver.delete_all_cookies()
         self.driver.get(self.base + "/hr/login")
         self.driver.find_element(By.ID, "username").send_keys(self.username)
         self.driver.find_element(By.ID, "password").send_keys(password)
+        form_page = self.driver.find_element(By.TAG_NAME, "body")
         self.driver.find_element(By.ID, "sign-in").click()
+        # the form posts and the browser navigates: read nothing of the old page after the click
+        WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(form_page))
         return self
 
     def open(self, path: str) -> str:
@@ -236,8 +241,14 @@ class Session:
         return self.driver.page_source
 
     def text(self) -> str:
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.common.by import By
 
+        for _ in range(3):  # a page still replacing itself (a redirect) makes the body stale once
+            try:
+                return self.driver.find_element(By.TAG_NAME, "body").text
+            except StaleElementReferenceException:
+                continue
         return self.driver.find_element(By.TAG_NAME, "body").text
 
     def refused(self) -> bool:
