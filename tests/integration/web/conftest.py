@@ -222,19 +222,26 @@ class Session:
 
     def sign_in(self, password: str = PASSWORD) -> Session:
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
 
         self.driver.get(self.base + "/hr/login")
         self.driver.delete_all_cookies()
         self.driver.get(self.base + "/hr/login")
         self.driver.find_element(By.ID, "username").send_keys(self.username)
         self.driver.find_element(By.ID, "password").send_keys(password)
-        form_page = self.driver.find_element(By.TAG_NAME, "body")
-        self.driver.find_element(By.ID, "sign-in").click()
-        # the form posts and the browser navigates: read nothing of the old page after the click
-        WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(form_page))
+        self.submit(By.ID, "sign-in")
         return self
+
+    def submit(self, by: str, selector: str) -> str:
+        """Click a form's button and wait until the browser has left the page (the post and its
+        redirect): nothing of the old page is read after the click. Returns the new URL."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        old_page = self.driver.find_element(By.TAG_NAME, "body")
+        self.driver.find_element(by, selector).click()
+        WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(old_page))
+        return self.driver.current_url
 
     def open(self, path: str) -> str:
         self.driver.get(path if path.startswith("http") else self.base + path)

@@ -98,7 +98,7 @@ def test_hiring_manager_decides_next_round_through_the_api_decision_code(as_role
     cand = people["candidate"]
     session = as_role("hiring_manager")
     session.open(f"/hr/candidates/{cand['candidate_id']}")
-    session.driver.find_element("css selector", f"#interview-{cand['interview_id']} #approve").click()
+    session.submit("css selector", f"#interview-{cand['interview_id']} #approve")
     assert "decision_saved" in session.driver.current_url
     rows = query(
         session_settings(),
@@ -119,7 +119,7 @@ def test_resume_correction_is_kept_with_who_changed_what(as_role, people):
         raise AssertionError("the candidate's parsed resume is on the page")
     session.driver.find_element("id", "correct-field").send_keys("name")
     session.driver.find_element("id", "correct-value").send_keys("Corrected Name")
-    session.driver.find_element("id", "correct-submit").click()
+    session.submit("id", "correct-submit")
     assert "correction_saved" in session.driver.current_url
     assert session.driver.find_element("id", "resume-name").text == "Corrected Name"
     rows = query(
@@ -214,7 +214,7 @@ def test_candidate_sees_own_feedback_asks_for_review_and_is_refused_others(as_ro
         assert client.get(url).status_code == 403
     session.open("/hr/me")
     session.driver.find_element("id", "review-reason").send_keys("Please have a person look at my answers.")
-    session.driver.find_element("id", "ask-review").click()
+    session.submit("id", "ask-review")
     assert "review_requested" in session.driver.current_url
     rows = query(
         session_settings(),
