@@ -22,6 +22,9 @@ def demo(
     employees: int = typer.Option(None, min=10, help="Employees in the world (default 200)."),
     years: int = typer.Option(None, min=1, max=10, help="Years of HRIS history (default 3)."),
     recordings: int = typer.Option(None, min=0, help="Spoken answers to synthesise (default 24)."),
+    locale: str = typer.Option(
+        "en", help="en, or zh-CN: a Chinese company, platform texts in Chinese (needs `make setup-zh`)."
+    ),
     json_out: bool = JsonOption,
 ) -> None:
     """The main job on the embedded runtime: sample world, every DAG once, where the results are."""
@@ -30,6 +33,7 @@ def demo(
     summary = run_guarded(
         demo_mod.run_demo,
         out or None,
+        locale=locale,
         seed=seed,
         candidates=candidates,
         employees=employees,

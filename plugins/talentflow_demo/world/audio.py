@@ -26,14 +26,21 @@ VOICES = {
     "male": ("en-us+m3", "en+m1", "en-us+m7"),
     "non_binary": ("en-us+f5", "en-us+m2"),
 }
+# Mandarin: espeak-ng's cmn voice reads Chinese characters itself (with its variants for sex).
+VOICES_ZH = {
+    "female": ("cmn+f2", "cmn+f3", "cmn+f4"),
+    "male": ("cmn", "cmn+m3", "cmn+m1"),
+    "non_binary": ("cmn+f5", "cmn+m2"),
+}
 
 
 def espeak_binary() -> str | None:
     return shutil.which("espeak-ng")
 
 
-def voice_for(sex: str, rng: np.random.Generator) -> str:
-    options = VOICES.get(sex, VOICES["non_binary"])
+def voice_for(sex: str, rng: np.random.Generator, locale: str = "en") -> str:
+    voices = VOICES_ZH if locale == "zh-CN" else VOICES
+    options = voices.get(sex, voices["non_binary"])
     return options[int(rng.integers(len(options)))]
 
 

@@ -76,6 +76,9 @@ def generate(
     audio: str = typer.Option(
         "auto", help="auto: espeak-ng when installed, else committed samples; espeak; samples."
     ),
+    locale: str = typer.Option(
+        "en", help="en: Larkspur Systems (USD); zh-CN: a Chinese company (Chinese resumes, interviews, CNY)."
+    ),
     json_out: bool = JsonOption,
 ) -> None:
     """Generate a synthetic HR world with a known ground truth."""

@@ -97,12 +97,14 @@ def departments(params: WorldParams) -> list[dict]:
             "cost_center": cost_center,
             "company": params.company_name,
         }
-        for code, name, family, cost_center in lexicon.DEPARTMENTS
+        for code, name, family, cost_center in lexicon.for_locale(params.locale).DEPARTMENTS
     ]
 
 
 def departments_of(family: str) -> list[int]:
-    """Indices into lexicon.DEPARTMENTS where people of ``family`` work (managers work anywhere)."""
+    """Indices into lexicon.DEPARTMENTS where people of ``family`` work (managers work anywhere).
+
+    Every locale's company has the same department codes and families in the same order."""
     if family == "management":
         return list(range(len(lexicon.DEPARTMENTS)))
     return [i for i, d in enumerate(lexicon.DEPARTMENTS) if d[2] == family]
@@ -110,18 +112,64 @@ def departments_of(family: str) -> list[int]:
 
 def grade_mid(params: WorldParams, family: str, level: int, year_index: int | np.ndarray) -> np.ndarray:
     """Grade midpoint for ``level`` (1..4); bands rise by the market increase each calendar year."""
-    mids = np.array(lexicon.JOB_ARCHITECTURE[family][2], dtype=float)
+    mids = np.array(lexicon.for_locale(params.locale).JOB_ARCHITECTURE[family][2], dtype=float)
     return mids[np.asarray(level) - 1] * (1 + params.market_increase) ** np.asarray(year_index)
 
 
 def grade_mid_table(params: WorldParams, years: int) -> np.ndarray:
     """(n_families, 5, years + 1) midpoints; index [family, level, year_index] with level 1..4."""
     table = np.zeros((len(JOB_FAMILIES), 5, years + 1))
+    lex = lexicon.for_locale(params.locale)
     for f, family in enumerate(JOB_FAMILIES):
-        mids = np.array(lexicon.JOB_ARCHITECTURE[family][2], dtype=float)
+        mids = np.array(lex.JOB_ARCHITECTURE[family][2], dtype=float)
         for y in range(years + 1):
             table[f, 1:, y] = mids * (1 + params.market_increase) ** y
     return table
+
+
+def _description(
+    params: WorldParams,
+    family: str,
+    title: str,
+    level: int,
+    dept_name: str,
+    location: str,
+    picked: list[str],
+    min_exp: int,
+    degree: str,
+    skills: list[str],
+) -> str:
+    extras = " and ".join(c.replace("_", " ") for c in FAMILY_COMPETENCIES[family])
+    return (
+        f"{params.company_name} is hiring a {title} ({LEVELS[level - 1]}) to join {dept_name} "
+        f"({location}). You will {picked[0]}, {picked[1]} and {picked[2]}.\n"
+        f"What you bring: at least {min_exp} years of relevant experience, "
+        f"{DEGREE_TEXT[degree]}, and hands-on skill with {', '.join(skills[:-1])} and {skills[-1]}.\n"
+        f"We look for strong {extras}, clear communication and ownership of results."
+    )
+
+
+def _description_zh(
+    params: WorldParams,
+    family: str,
+    title: str,
+    level: int,
+    dept_name: str,
+    location: str,
+    picked: list[str],
+    min_exp: int,
+    degree: str,
+    skills: list[str],
+) -> str:
+    lex = lexicon.for_locale(params.locale)
+    extras = "和".join(lex.COMPETENCY_NAMES[c] for c in FAMILY_COMPETENCIES[family])
+    experience = "经验不限" if min_exp == 0 else f"{min_exp}年以上相关工作经验"
+    return (
+        f"{params.company_name}招聘{title}（{LEVELS[level - 1]}），加入{dept_name}（{location}）。"
+        f"你将{picked[0]}，{picked[1]}，并{picked[2]}。\n"
+        f"任职要求：{experience}，{lex.DEGREE_TEXT[degree]}，熟悉{'、'.join(skills)}。\n"
+        f"我们看重{extras}、清晰的沟通和对结果负责的态度。"
+    )
 
 
 def make_requisitions(
@@ -136,11 +184,12 @@ def make_requisitions(
     open_days = np.sort(rng.integers(-60, latest_open, size=n))
     reqs: list[Requisition] = []
     seq_by_year: dict[int, int] = {}
+    lex = lexicon.for_locale(params.locale)
     for i, family in enumerate(families):
         level = int(rng.choice(4, p=[0.30, 0.35, 0.25, 0.10])) + 1
         dept_idx = int(rng.choice(departments_of(family)))
-        code, dept_name, _, _ = lexicon.DEPARTMENTS[dept_idx]
-        prefix, titles, _ = lexicon.JOB_ARCHITECTURE[family]
+        code, dept_name, _, _ = lex.DEPARTMENTS[dept_idx]
+        prefix, titles, _ = lex.JOB_ARCHITECTURE[family]
         title = titles[level - 1]
         opened = timeline.date(int(open_days[i]))
         seq_by_year[opened.year] = seq_by_year.get(opened.year, 0) + 1
@@ -149,19 +198,15 @@ def make_requisitions(
         lo_exp, hi_exp = MIN_EXPERIENCE[level]
         min_exp = int(rng.integers(lo_exp, hi_exp + 1))
         degree = ("none", "bachelor", "master", "phd")[int(rng.choice(4, p=DEGREE_BY_FAMILY[family]))]
-        skills_pool = lexicon.SKILLS[family]
+        skills_pool = lex.SKILLS[family]
         n_skills = int(rng.integers(4, 7))
         skills = [skills_pool[j] for j in sorted(rng.choice(len(skills_pool), n_skills, replace=False))]
-        location = lexicon.OFFICES[int(rng.integers(len(lexicon.OFFICES)))]
-        duties = RESPONSIBILITIES[family]
+        location = lex.OFFICES[int(rng.integers(len(lex.OFFICES)))]
+        duties = RESPONSIBILITIES[family] if params.locale == "en" else lex.RESPONSIBILITIES[family]
         picked = [duties[j] for j in rng.choice(len(duties), 3, replace=False)]
-        extras = " and ".join(c.replace("_", " ") for c in FAMILY_COMPETENCIES[family])
-        description = (
-            f"{params.company_name} is hiring a {title} ({LEVELS[level - 1]}) to join {dept_name} "
-            f"({location}). You will {picked[0]}, {picked[1]} and {picked[2]}.\n"
-            f"What you bring: at least {min_exp} years of relevant experience, "
-            f"{DEGREE_TEXT[degree]}, and hands-on skill with {', '.join(skills[:-1])} and {skills[-1]}.\n"
-            f"We look for strong {extras}, clear communication and ownership of results."
+        describe = _description if params.locale == "en" else _description_zh
+        description = describe(
+            params, family, title, level, dept_name, location, picked, min_exp, degree, skills
         )
         reqs.append(
             Requisition(

@@ -13,6 +13,12 @@ def ascii_slug(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+def ascii_name(name: str, lex) -> str:
+    """A name as ASCII: its pinyin in a Chinese lexicon ('欧阳' -> 'ouyang'), else ``ascii_slug``."""
+    pinyin = getattr(lex, "PINYIN", None)
+    return pinyin[name] if pinyin and name in pinyin else ascii_slug(name)
+
+
 def pick(rng: np.random.Generator, options, p=None):
     return (
         options[int(rng.choice(len(options), p=p))]

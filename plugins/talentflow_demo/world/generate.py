@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from talentflow.core.errors import UserError
-from talentflow_demo.world import lexicon
+from talentflow_demo.world import lexicon, resume_zh
 from talentflow_demo.world.candidate_files import write_candidate_tables
 from talentflow_demo.world.company import departments, make_requisitions
 from talentflow_demo.world.hris import HrisExporter, training_catalog
@@ -91,6 +91,7 @@ def generate_world(
     use_espeak: bool | None = None,
     sample_dir: Path | None = None,
     progress: Progress | None = None,
+    locale: str | None = None,
 ) -> WorldSummary:
     """Generate a world into ``out`` and return what was written.
 
@@ -98,9 +99,15 @@ def generate_world(
     ``bias`` (e.g. ``{"attribute": "sex", "group": "female", "size": 0.5}``) lowers the observed
     interview answer quality of that group. ``use_espeak=None`` synthesises speech when espeak-ng is
     installed and otherwise reuses the committed sample recordings.
+    ``locale`` ``zh-CN`` builds a Chinese company (Chinese names, resumes, interviews and Mandarin
+    recordings, CNY pay); the default ``en`` is Larkspur Systems. It must agree with ``params.locale``.
     """
     out = Path(out)
-    params = params or WorldParams()
+    if locale is not None and locale not in lexicon.LOCALES:
+        raise UserError(f"--locale must be one of {', '.join(lexicon.LOCALES)}, not {locale!r}")
+    if params is not None and locale is not None and params.locale != locale:
+        raise UserError(f"locale {locale!r} disagrees with params.locale {params.locale!r}")
+    params = params or WorldParams.for_locale(locale or "en")
     spec = BiasSpec.parse(bias)
     _validate(candidates, employees, years, recordings, attendance, spec)
     report = progress or (lambda stage, done, total: None)
@@ -117,11 +124,11 @@ def generate_world(
     _dump(out / "company" / "departments.json", departments(params))
 
     # resumes
-    resume_truth = _write_resumes(out, seed, timeline, cands, report)
+    resume_truth = _write_resumes(out, seed, timeline, cands, report, params.locale)
 
     # interviews, recordings, manifests
     audio_source, recorded, audio_warnings = write_interviews(
-        out, seed, timeline, cands, recordings, use_espeak, sample_dir, report
+        out, seed, timeline, cands, recordings, use_espeak, sample_dir, report, params.locale
     )
     warnings += audio_warnings
     _dump(out / "company" / "requisitions.json", [r.to_json() for r in reqs])
@@ -229,16 +236,23 @@ def _validate(
 
 
 def _write_resumes(
-    out: Path, seed: int, timeline: Timeline, cands: list[Candidate], report: Progress
+    out: Path, seed: int, timeline: Timeline, cands: list[Candidate], report: Progress, locale: str = "en"
 ) -> list[dict]:
     rng = _stream(seed, 5)
     used: set[str] = set()
     records = []
+    lex = lexicon.for_locale(locale)
     for n, c in enumerate(cands):
-        style = choose_style(rng)
-        stem = file_stem(c.resume.name, rng, timeline.date(c.applied_day).year)
+        year = timeline.date(c.applied_day).year
         when = fixed_time(timeline.iso(c.applied_day))
-        name = write_resume(out / "resumes", stem, c.resume, style, when, used)
+        if locale == "zh-CN":
+            style = resume_zh.choose_style(rng)
+            stem = resume_zh.file_stem(c.resume.name, rng, year, lex)
+            name = write_resume(out / "resumes", stem, c.resume, style, when, used, resume_zh.render)
+        else:
+            style = choose_style(rng)
+            stem = file_stem(c.resume.name, rng, year)
+            name = write_resume(out / "resumes", stem, c.resume, style, when, used)
         c.resume_file, c.resume_format, c.resume_layout = name, style.fmt, style.layout
         records.append(truth_record(name, c.candidate_id, c.resume, style))
         if n % 25 == 0:

@@ -19,7 +19,7 @@ import numpy as np
 from talentflow.core.datafiles import packaged_yaml
 from talentflow_demo.world import lexicon
 from talentflow_demo.world.attendance import AttendanceWriter
-from talentflow_demo.world.draw import ascii_slug
+from talentflow_demo.world.draw import ascii_name
 from talentflow_demo.world.lexicon import frozen
 from talentflow_demo.world.params import (
     ALL_COMPETENCIES,
@@ -129,6 +129,7 @@ class HrisExporter:
         attendance: str = "daily",
     ) -> None:
         self.params = params
+        self.lex = lexicon.for_locale(params.locale)
         self.tl = timeline
         self.seed = seed
         self.roster = roster
@@ -200,13 +201,13 @@ class HrisExporter:
         q_start = [iso(int(d)) for d in self.q_bounds[:-1]]
         q_end = [iso(int(d) - 1) for d in self.q_bounds[1:]]
         reviews, terms, emps, snaps = [], [], [], []
-        arch = [lexicon.JOB_ARCHITECTURE[f] for f in JOB_FAMILIES]
+        arch = [self.lex.JOB_ARCHITECTURE[f] for f in JOB_FAMILIES]
         for j in range(n):
             i = int(st.idx[j])
             e = emp_id(i)
             prefix, titles, _ = arch[int(st.family[j])]
             lvl = int(st.level[j])
-            dept_code, dept_name, _, _ = lexicon.DEPARTMENTS[int(self.roster.dept[i])]
+            dept_code, dept_name, _, _ = self.lex.DEPARTMENTS[int(self.roster.dept[i])]
             mgr = int(self.roster.manager[i])
             mgr_id = emp_id(mgr) if mgr >= 0 else ""
             c = int(self.roster.cand[i])
@@ -230,7 +231,7 @@ class HrisExporter:
                     titles[lvl - 1],
                     f"L{lvl}",
                     mgr_id,
-                    lexicon.OFFICES[i % len(lexicon.OFFICES)],
+                    self.lex.OFFICES[i % len(self.lex.OFFICES)],
                     iso(int(st.hire[j])),
                     cand.candidate_id if cand else "",
                     "Terminated" if exited else "Active",
@@ -342,9 +343,10 @@ class HrisExporter:
                 first, last, sex = cand.first_name, cand.last_name, cand.sex
             else:
                 sex = lexicon.SEXES[int(sexes[j])]
-                first = first_name_for(sex, rng)
-                last = lexicon.LAST_NAMES[int(rng.integers(len(lexicon.LAST_NAMES)))]
-            local = f"{ascii_slug(first)}.{ascii_slug(last)}".lower().replace("'", "").replace(" ", "")
+                first = first_name_for(sex, rng, self.lex)
+                last = self.lex.LAST_NAMES[int(rng.integers(len(self.lex.LAST_NAMES)))]
+            local = f"{ascii_name(first, self.lex)}.{ascii_name(last, self.lex)}"
+            local = local.lower().replace("'", "").replace(" ", "")
             seen = self.email_seen.get(local, 0) + 1
             self.email_seen[local] = seen
             email = f"{local}{seen if seen > 1 else ''}@{self.params.email_domain}"

@@ -55,7 +55,11 @@ def write_interviews(
     use_espeak: bool | None,
     sample_dir: Path | None,
     report: Callable[[str, int, int], None],
+    locale: str = "en",
 ) -> tuple[str, list[Candidate], list[str]]:
+    """Transcripts, manifests and recordings; ``zh-CN`` interviews are in Chinese (``language:
+    zh-CN``) and spoken by espeak-ng's Mandarin voice. The committed samples are English, so a
+    Chinese world without espeak-ng has no audio."""
     warnings: list[str] = []
     interviewed = [c for c in cands if c.interview_id is not None]
     n_wanted = math.ceil(recordings / QUESTIONS_PER_INTERVIEW)
@@ -70,6 +74,11 @@ def write_interviews(
     elif binary:
         source = "espeak-ng"
         recorded = select_recorded(interviewed, n_wanted, rng)
+    elif locale != "en":
+        source, recorded = "none", []
+        warnings.append(
+            "espeak-ng is not installed: a Chinese world has no recordings (the samples are English)"
+        )
     else:
         pool = audio.load_sample_pool(sample_dir or audio.SAMPLE_DIR)
         if pool is None:
@@ -115,8 +124,10 @@ def write_interviews(
             arng = np.random.default_rng([seed, 3001, int(c.candidate_id[1:])])
             company = c.resume.experience[0]["company"] if c.resume.experience else None
             for comp in family_competencies(family):
-                question_id, question = pick_question(comp, arng)
-                text = answer_text(comp, c.answer_levels[comp], arng, company=company, concise=is_recorded)
+                question_id, question = pick_question(comp, arng, locale)
+                text = answer_text(
+                    comp, c.answer_levels[comp], arng, company=company, concise=is_recorded, locale=locale
+                )
                 answers.append(
                     {"question_id": question_id, "competency": comp, "question": question, "text": text}
                 )
@@ -125,14 +136,14 @@ def write_interviews(
             "candidate_id": c.candidate_id,
             "requisition_id": c.requisition.requisition_id,
             "conducted_at": timeline.iso(c.interview_day),
-            "language": "en",
+            "language": locale,
             "answers": answers,
         }
         _dump(out / "interviews" / "transcripts" / f"{c.interview_id}.json", transcript)
         if not is_recorded:
             continue
         base = Path("recordings") / c.candidate_id / c.interview_id
-        voice = audio.voice_for(c.sex, rng)
+        voice = audio.voice_for(c.sex, rng, locale)
         c.extras["voice"] = voice if source == "espeak-ng" else None
         for a in answers:
             target = out / base / f"{a['question_id']}.wav"
@@ -149,7 +160,7 @@ def write_interviews(
             "interview_id": c.interview_id,
             "requisition_id": c.requisition.requisition_id,
             "rubric_id": c.requisition.rubric_id,
-            "language": "en",
+            "language": locale,
             "consent": {
                 "given": c.consent == "given",
                 "recorded_at": None

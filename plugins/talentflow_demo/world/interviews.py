@@ -53,6 +53,12 @@ BANK: dict[str, CompetencyBank] = {
 }
 """Per competency, its questions and the answer material (``data/interviews.yaml``)."""
 FRAGMENTS = AnswerFragments(**_DATA["fragments"])
+_DATA_ZH = frozen(packaged_yaml("talentflow_demo.world", "interviews_zh.yaml"))
+BANK_ZH: dict[str, CompetencyBank] = {
+    name: CompetencyBank(**fields) for name, fields in _DATA_ZH["competencies"].items()
+}
+"""The Chinese bank (``data/interviews_zh.yaml``): the zh-CN rubrics' questions, Chinese answers."""
+FRAGMENTS_ZH = AnswerFragments(**_DATA_ZH["fragments"])
 
 
 def _pick(rng: np.random.Generator, options: tuple[str, ...]) -> str:
@@ -64,12 +70,20 @@ def _cap(text: str) -> str:
 
 
 def answer_text(
-    competency: str, level: int, rng: np.random.Generator, company: str | None = None, concise: bool = False
+    competency: str,
+    level: int,
+    rng: np.random.Generator,
+    company: str | None = None,
+    concise: bool = False,
+    locale: str = "en",
 ) -> str:
     """An answer to a question on ``competency`` at quality ``level`` (1..5).
 
     ``concise`` keeps answers short (the spoken recordings), without changing what marks the level.
+    ``locale`` ``zh-CN`` answers in Chinese (我 for own actions, 我们 for collective ones).
     """
+    if locale == "zh-CN":
+        return _answer_text_zh(competency, level, rng, company, concise)
     bank = BANK[competency]
     values = {
         "company": company or _pick(rng, lexicon.EMPLOYERS),
@@ -130,10 +144,78 @@ def answer_text(
     return " ".join(parts)
 
 
-def pick_question(competency: str, rng: np.random.Generator) -> tuple[str, str]:
-    """(question_id, question) for one competency of an interview."""
-    k = int(rng.integers(len(BANK[competency].questions)))
-    return f"{competency}_{k + 1}", BANK[competency].questions[k]
+def _answer_text_zh(
+    competency: str, level: int, rng: np.random.Generator, company: str | None, concise: bool
+) -> str:
+    """The Chinese answer: the same levels as the English one, sentences joined without spaces."""
+    bank, fr = BANK_ZH[competency], FRAGMENTS_ZH
+    lex = lexicon.for_locale("zh-CN")
+    values = {
+        "company": company or _pick(rng, lex.EMPLOYERS),
+        "project": _pick(rng, lex.PROJECTS),
+        "n": int(rng.integers(2, 10)),
+        "n2": int(rng.integers(12, 60)),
+        "pct": int(rng.integers(12, 48)),
+        "k": int(rng.integers(40, 900)),
+        "weeks": int(rng.integers(3, 12)),
+    }
+    situation = _pick(rng, bank.situations).format(**values)
+    acts = [bank.actions[int(i)] for i in rng.permutation(len(bank.actions))]
+    result = _pick(rng, bank.results).format(**values)
+    intro = _pick(rng, fr.intros).format(**values)
+    if level >= 5:
+        if concise:
+            parts = [
+                f"{situation}。",
+                f"我{acts[0]}，并且我{acts[1]}。",
+                _pick(rng, fr.results).format(r=result),
+            ]
+        else:
+            parts = [
+                f"{intro}{situation}。",
+                _pick(rng, fr.tasks).format(task=_pick(rng, bank.tasks)),
+                _pick(rng, fr.first_actions).format(a=acts[0]),
+                _pick(rng, fr.next_actions).format(a=acts[1]),
+                _pick(rng, fr.next_actions[:2]).format(a=acts[2]),
+                _pick(rng, fr.results).format(r=result),
+                _pick(rng, fr.lessons).format(l=_pick(rng, bank.lessons)),
+            ]
+    elif level == 4:
+        if concise:
+            parts = [f"{situation}。", f"我{acts[0]}。", _pick(rng, fr.results).format(r=result)]
+        else:
+            parts = [
+                f"{intro}{situation}。",
+                _pick(rng, fr.tasks).format(task=_pick(rng, bank.tasks)),
+                f"我{acts[0]}，还{acts[1]}。",
+                _pick(rng, fr.results).format(r=result),
+            ]
+    elif level == 3:
+        if concise:
+            parts = [f"我{acts[0]}，我们还{acts[1]}。", _pick(rng, fr.vague_results)]
+        else:
+            parts = [
+                f"{_pick(rng, fr.mid_intros)}{situation}。",
+                f"我{acts[0]}，然后我们{acts[1]}。",
+                _pick(rng, fr.vague_results),
+            ]
+    elif level == 2:
+        parts = [f"{_pick(rng, fr.weak_intros)}我们{acts[0]}。"]
+        if not concise:
+            parts.append(_pick(rng, bank.generic) + "。")
+        parts.append(_pick(rng, fr.weak_ends))
+    else:
+        parts = [_pick(rng, fr.fillers), _pick(rng, fr.low_generic)]
+        if not concise:
+            parts.append(_pick(rng, bank.generic) + "。")
+    return "".join(parts)
+
+
+def pick_question(competency: str, rng: np.random.Generator, locale: str = "en") -> tuple[str, str]:
+    """(question_id, question) for one competency of an interview (``zh-CN``: the Chinese rubric's)."""
+    bank = BANK_ZH if locale == "zh-CN" else BANK
+    k = int(rng.integers(len(bank[competency].questions)))
+    return f"{competency}_{k + 1}", bank[competency].questions[k]
 
 
 _RESULT_MARKERS = re.compile(r"\b(as a result|in the end|the outcome was|because of that)\b", re.IGNORECASE)

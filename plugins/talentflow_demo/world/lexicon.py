@@ -7,9 +7,15 @@ Organisations and schools are invented; phone numbers use the 555-01xx fictional
 
 from __future__ import annotations
 
+import sys
+from functools import lru_cache
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 from talentflow.core.datafiles import packaged_yaml
+
+LOCALES: tuple[str, ...] = ("en", "zh-CN")
+LOCALE = "en"
 
 
 def frozen(value: Any) -> Any:
@@ -63,3 +69,38 @@ DEPARTMENTS: tuple[tuple[str, str, str, str], ...] = _DATA["departments"]
 
 PROJECTS: tuple[str, ...] = _DATA["projects"]
 ACHIEVEMENTS: dict[str, tuple[str, ...]] = _DATA["achievements"]
+
+
+# Names in the Chinese lexicon are ``name: pinyin`` mappings; these keys become the English ones.
+_ZH_NAME_KEYS = {
+    "family_names": "last_names",
+    "given_names_female": "first_names_female",
+    "given_names_male": "first_names_male",
+    "given_names_neutral": "first_names_neutral",
+}
+
+
+@lru_cache(maxsize=1)
+def _chinese() -> SimpleNamespace:
+    zh = packaged_yaml("talentflow_demo.world", "lexicon_zh.yaml")
+    pinyin: dict[str, str] = {}
+    merged = dict(_DATA)
+    for key, value in zh.items():
+        if key in _ZH_NAME_KEYS:
+            pinyin.update(value)
+            merged[_ZH_NAME_KEYS[key]] = tuple(value)
+        else:
+            merged[key] = frozen(value)
+    return SimpleNamespace(
+        LOCALE="zh-CN", PINYIN=pinyin, **{key.upper(): value for key, value in merged.items()}
+    )
+
+
+def for_locale(locale: str) -> ModuleType | SimpleNamespace:
+    """The word lists of the company in ``locale``: this module for ``en``, the same names read from
+    ``data/lexicon_zh.yaml`` for ``zh-CN`` (a Chinese company: Chinese names, cities, CNY bands)."""
+    if locale == "en":
+        return sys.modules[__name__]
+    if locale == "zh-CN":
+        return _chinese()
+    raise ValueError(f"no world lexicon for locale {locale!r}; use one of {', '.join(LOCALES)}")

@@ -139,6 +139,8 @@ class WorldParams:
     """Knobs of the world. Defaults give realistic rates; tests read them from truth.json."""
 
     start: date = date(2022, 1, 1)
+    # en: Larkspur Systems (USD); zh-CN: a Chinese company (Chinese names, resumes and interviews, CNY)
+    locale: str = "en"
     company_name: str = "Larkspur Systems"
     email_domain: str = "larkspur.example"
     currency: str = "USD"
@@ -193,9 +195,25 @@ class WorldParams:
     training_rate: float = 2.0
     training_effect: float = 0.0  # training has no true effect on performance in this world
 
+    @classmethod
+    def for_locale(cls, locale: str, **overrides) -> WorldParams:
+        """The default knobs of the company in ``locale`` (``en`` or ``zh-CN``)."""
+        if locale == "en":
+            return cls(**overrides)
+        if locale == "zh-CN":
+            chinese = {
+                "company_name": "云杉数智科技有限公司",
+                "email_domain": "yunshan.example",
+                "currency": "CNY",
+            }
+            return cls(locale=locale, **{**chinese, **overrides})
+        raise ValueError(f"no world for locale {locale!r}; use en or zh-CN")
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["start"] = self.start.isoformat()
+        if self.locale == "en":
+            del data["locale"]  # English worlds' truth.json stays as it was before locales
         return data
 
 

@@ -72,12 +72,13 @@ def draw_latent(rng: np.random.Generator, n: int, loading: float) -> np.ndarray:
     return loading * g + np.sqrt(1 - loading**2) * e
 
 
-def first_name_for(sex: str, rng: np.random.Generator) -> str:
+def first_name_for(sex: str, rng: np.random.Generator, lex=lexicon) -> str:
+    """A given name for ``sex`` from the lexicon ``lex`` (``lexicon.for_locale``)."""
     if sex == "female":
-        return pick(rng, lexicon.FIRST_NAMES_FEMALE)
+        return pick(rng, lex.FIRST_NAMES_FEMALE)
     if sex == "male":
-        return pick(rng, lexicon.FIRST_NAMES_MALE)
-    return pick(rng, lexicon.FIRST_NAMES_NEUTRAL)
+        return pick(rng, lex.FIRST_NAMES_MALE)
+    return pick(rng, lex.FIRST_NAMES_NEUTRAL)
 
 
 def age_band(age: float) -> str:
@@ -118,16 +119,17 @@ def make_candidates(
     req_weights = np.array([params.family_shares[JOB_FAMILIES.index(r.job_family)] for r in requisitions])
     req_weights = req_weights / req_weights.sum()
     raw: list[Candidate] = []
+    lex = lexicon.for_locale(params.locale)
     for i in range(n_people):
         req = requisitions[int(rng.choice(len(requisitions), p=req_weights))]
         sex = pick(rng, lexicon.SEXES, p=lexicon.SEX_SHARES)
-        first = first_name_for(sex, rng)
-        last = pick(rng, lexicon.LAST_NAMES)
-        location = pick(rng, lexicon.CITIES)
+        first = first_name_for(sex, rng, lex)
+        last = pick(rng, lex.LAST_NAMES)
+        location = pick(rng, lex.CITIES)
         latest = max(timeline.n_days - 120, req.opened_day + 1)
         applied = int(min(req.opened_day + rng.integers(0, 90), latest))
         content, career_start_year = make_resume_content(
-            first, last, req.job_family, req, _month(applied, timeline), rng, location
+            first, last, req.job_family, req, _month(applied, timeline), rng, location, lex
         )
         age_at_start = (
             22
@@ -169,7 +171,7 @@ def make_candidates(
         source = pick(rng, [s for s in lexicon.SOURCES if s != orig.source])
         latest = max(timeline.n_days - 120, req.opened_day + 1)
         applied = int(np.clip(orig.applied_day + rng.integers(1, 30), req.opened_day, latest))
-        content = rewrite_resume(orig.resume, orig.first_name, orig.last_name, rng)
+        content = rewrite_resume(orig.resume, orig.first_name, orig.last_name, rng, lex)
         raw.append(
             Candidate(
                 candidate_id="",

@@ -10,7 +10,7 @@ import numpy as np
 
 from talentflow_demo.world import lexicon
 from talentflow_demo.world.company import Requisition
-from talentflow_demo.world.draw import ascii_slug, pick
+from talentflow_demo.world.draw import ascii_name, pick
 
 
 @dataclass
@@ -54,9 +54,25 @@ def _phone(rng: np.random.Generator, location: str) -> tuple[str, str]:
     return e164, display
 
 
-def _email(first: str, last: str, rng: np.random.Generator, variant: int | None = None) -> str:
-    f = ascii_slug(first).lower().replace("'", "").replace("-", "")
-    last_ = ascii_slug(last).lower().replace("'", "").replace(" ", "")
+def _phone_zh(rng: np.random.Generator, lex) -> tuple[str, str]:
+    prefix = pick(rng, lex.MOBILE_PREFIXES)
+    a, b = f"{int(rng.integers(0, 10000)):04d}", f"{int(rng.integers(0, 10000)):04d}"
+    display = pick(
+        rng,
+        (
+            f"{prefix} {a} {b}",
+            f"{prefix}-{a}-{b}",
+            f"+86 {prefix} {a} {b}",
+            f"{prefix}{a}{b}",
+            f"+86-{prefix}{a}{b}",
+        ),
+    )
+    return f"+86{prefix}{a}{b}", display
+
+
+def _email(first: str, last: str, rng: np.random.Generator, variant: int | None = None, lex=lexicon) -> str:
+    f = ascii_name(first, lex).lower().replace("'", "").replace("-", "")
+    last_ = ascii_name(last, lex).lower().replace("'", "").replace(" ", "")
     v = int(rng.integers(5)) if variant is None else variant
     local = (
         f"{f}.{last_}",
@@ -65,7 +81,7 @@ def _email(first: str, last: str, rng: np.random.Generator, variant: int | None 
         f"{last_}{f[0]}",
         f"{f}_{last_}",
     )[v]
-    return f"{local}@{pick(rng, lexicon.PERSONAL_EMAIL_DOMAINS)}"
+    return f"{local}@{pick(rng, lex.PERSONAL_EMAIL_DOMAINS)}"
 
 
 def make_resume_content(
@@ -76,8 +92,13 @@ def make_resume_content(
     applied_month: int,
     rng: np.random.Generator,
     location: str,
+    lex=lexicon,
 ) -> tuple[ResumeContent, float]:
-    """A career consistent with the target requisition; returns the content and the career start age."""
+    """A career consistent with the target requisition; returns the content and the career start age.
+
+    ``lex`` is the company's lexicon (``lexicon.for_locale``): a Chinese one writes a Chinese resume
+    (family name first, +86 mobile, CNY-era employers and schools, Chinese summary)."""
+    zh = lex.LOCALE == "zh-CN"
     req_level = int(req.level[1])
     years_target = max(0.25, req.min_experience_years + rng.normal(1.0, 2.2))
     months_total = int(round(years_target * 12))
@@ -89,15 +110,15 @@ def make_resume_content(
     currently_employed = rng.random() < 0.75
     end = applied_month if currently_employed else applied_month - int(rng.integers(1, 7))
     jobs: list[dict] = []
-    employers = rng.choice(len(lexicon.EMPLOYERS), size=n_jobs, replace=False)
+    employers = rng.choice(len(lex.EMPLOYERS), size=n_jobs, replace=False)
     top_level = int(np.clip(req_level + rng.integers(-1, 1), 1, 4))
     cursor_end = end
     for k in range(n_jobs):  # most recent first
         length = int(lengths[k])
         start = cursor_end - length
         level = int(np.clip(top_level - k, 1, 4))
-        title = pick(rng, lexicon.RESUME_TITLES[family][level - 1])
-        ach_pool = lexicon.ACHIEVEMENTS[family]
+        title = pick(rng, lex.RESUME_TITLES[family][level - 1])
+        ach_pool = lex.ACHIEVEMENTS[family]
         bullets = [
             ach_pool[j].format(
                 n=int(rng.integers(3, 40)),
@@ -109,7 +130,7 @@ def make_resume_content(
         ]
         jobs.append(
             {
-                "company": lexicon.EMPLOYERS[int(employers[k])],
+                "company": lex.EMPLOYERS[int(employers[k])],
                 "title": title,
                 "start": _ym(start),
                 "end": None if (k == 0 and currently_employed) else _ym(cursor_end),
@@ -127,10 +148,10 @@ def make_resume_content(
     degree_order = ("none", "bachelor", "master", "phd")
     wanted = degree_order.index(req.degree)
     degree_idx = int(np.clip(wanted + rng.choice([-1, 0, 0, 0, 1]), 0, 3))
-    field_ = pick(rng, lexicon.FIELDS_OF_STUDY[family])
+    field_ = pick(rng, lex.FIELDS_OF_STUDY[family])
     grad_year = career_start_month // 12
     education: list[dict] = []
-    schools = rng.choice(len(lexicon.SCHOOLS), size=3, replace=False)
+    schools = rng.choice(len(lex.SCHOOLS), size=3, replace=False)
     if degree_idx >= 1:
         bachelor_year = grad_year - (2 if degree_idx == 2 else 5 if degree_idx == 3 else 0)
         if degree_idx >= 2:
@@ -138,47 +159,55 @@ def make_resume_content(
             education.append(
                 {
                     "degree": kind,
-                    "label": pick(rng, lexicon.DEGREE_LABELS[kind]),
+                    "label": pick(rng, lex.DEGREE_LABELS[kind]),
                     "field": field_,
-                    "school": lexicon.SCHOOLS[int(schools[0])],
+                    "school": lex.SCHOOLS[int(schools[0])],
                     "year": grad_year,
                 }
             )
         education.append(
             {
                 "degree": "bachelor",
-                "label": pick(rng, lexicon.DEGREE_LABELS["bachelor"]),
-                "field": field_ if degree_idx == 1 else pick(rng, lexicon.FIELDS_OF_STUDY[family]),
-                "school": lexicon.SCHOOLS[int(schools[1])],
+                "label": pick(rng, lex.DEGREE_LABELS["bachelor"]),
+                "field": field_ if degree_idx == 1 else pick(rng, lex.FIELDS_OF_STUDY[family]),
+                "school": lex.SCHOOLS[int(schools[1])],
                 "year": bachelor_year,
             }
         )
     # skills: some of the requisition's, some others from the family and common pools
     fit = rng.beta(3, 2)
     skills = [s for s in req.required_skills if rng.random() < fit]
-    others = [s for s in lexicon.SKILLS[family] if s not in skills]
+    others = [s for s in lex.SKILLS[family] if s not in skills]
     skills += [others[j] for j in rng.choice(len(others), size=int(rng.integers(2, 5)), replace=False)]
     skills += [
-        lexicon.COMMON_SKILLS[j]
-        for j in rng.choice(len(lexicon.COMMON_SKILLS), size=int(rng.integers(0, 3)), replace=False)
+        lex.COMMON_SKILLS[j]
+        for j in rng.choice(len(lex.COMMON_SKILLS), size=int(rng.integers(0, 3)), replace=False)
     ]
     skills = [skills[j] for j in rng.permutation(len(skills))]
     certs = []
     if rng.random() < 0.4:
-        pool = lexicon.CERTIFICATIONS[family]
+        pool = lex.CERTIFICATIONS[family]
         certs = [pool[j] for j in rng.choice(len(pool), size=int(rng.integers(1, 3)), replace=False)]
-    languages = [("English", pick(rng, ("native", "fluent", "professional"), p=(0.6, 0.3, 0.1)))]
+    first_levels = ("熟练", "良好", "一般") if zh else ("native", "fluent", "professional")
+    languages = [(lex.LANGUAGES[0], pick(rng, first_levels, p=(0.6, 0.3, 0.1)))]
     for j in rng.choice(
-        np.arange(1, len(lexicon.LANGUAGES)), size=int(rng.choice(3, p=(0.45, 0.4, 0.15))), replace=False
+        np.arange(1, len(lex.LANGUAGES)), size=int(rng.choice(3, p=(0.45, 0.4, 0.15))), replace=False
     ):
-        languages.append((lexicon.LANGUAGES[int(j)], pick(rng, lexicon.LANGUAGE_LEVELS)))
-    e164, display = _phone(rng, location)
+        languages.append((lex.LANGUAGES[int(j)], pick(rng, lex.LANGUAGE_LEVELS)))
+    e164, display = _phone_zh(rng, lex) if zh else _phone(rng, location)
     years = round(experience_months / 12, 1)
     title = jobs[0]["title"]
     area = ", ".join(skills[:3])
     summary = pick(
         rng,
         (
+            f"{title}，{int(years)}年以上工作经验，擅长{'、'.join(skills[:3])}。",
+            f"{int(years)}年相关工作经验，熟悉{'、'.join(skills[:3])}，沟通能力强，结果导向。",
+            f"从事{title}工作{int(years)}年，熟练掌握{'、'.join(skills[:3])}。",
+            f"做事踏实，学习能力强；熟悉{'、'.join(skills[:3])}，希望加入有挑战的团队。",
+        )
+        if zh
+        else (
             f"{title} with {int(years)}+ years of experience. Strong in {area}.",
             f"Results-driven {title.lower()} experienced in {area}. Looking for my next challenge.",
             f"{int(years)} years in {family} roles; hands-on with {area}.",
@@ -186,8 +215,8 @@ def make_resume_content(
         ),
     )
     content = ResumeContent(
-        name=f"{first} {last}",
-        email=_email(first, last, rng),
+        name=f"{last}{first}" if zh else f"{first} {last}",
+        email=_email(first, last, rng, lex=lex),
         phone=e164,
         phone_display=display,
         location=location,
@@ -203,8 +232,12 @@ def make_resume_content(
     return content, float(career_start_month) / 12.0
 
 
-def rewrite_resume(base: ResumeContent, first: str, last: str, rng: np.random.Generator) -> ResumeContent:
+def rewrite_resume(
+    base: ResumeContent, first: str, last: str, rng: np.random.Generator, lex=lexicon
+) -> ResumeContent:
     """A second version of someone's resume: middle initial, other email, other phone format."""
+    if lex.LOCALE == "zh-CN":
+        return _rewrite_resume_zh(base, first, last, rng, lex)
     middle = lexicon.MIDDLE_INITIALS[int(rng.integers(len(lexicon.MIDDLE_INITIALS)))]
     name = f"{first} {middle}. {last}" if rng.random() < 0.4 else base.name
     email = base.email if rng.random() < 0.5 else _email(first, last, rng)
@@ -229,6 +262,34 @@ def rewrite_resume(base: ResumeContent, first: str, last: str, rng: np.random.Ge
         skills=skills,
         education=[dict(e) for e in base.education],
         experience=experience,
+        certifications=list(base.certifications),
+        languages=list(base.languages),
+        experience_years=base.experience_years,
+    )
+
+
+def _rewrite_resume_zh(
+    base: ResumeContent, first: str, last: str, rng: np.random.Generator, lex
+) -> ResumeContent:
+    """A Chinese resume sent again: the same name (no middle names), maybe another e-mail, another
+    phone format, a skill left out."""
+    email = base.email if rng.random() < 0.5 else _email(first, last, rng, lex=lex)
+    p = base.phone[3:]
+    display = pick(rng, (f"{p[:3]} {p[3:7]} {p[7:]}", f"+86 {p}", f"{p[:3]}-{p[3:7]}-{p[7:]}"))
+    skills = list(base.skills)
+    if len(skills) > 3 and rng.random() < 0.5:
+        skills.pop(int(rng.integers(len(skills))))
+    return ResumeContent(
+        name=base.name,
+        email=email,
+        phone=base.phone,
+        phone_display=display,
+        location=base.location,
+        title=base.title,
+        summary=base.summary,
+        skills=skills,
+        education=[dict(e) for e in base.education],
+        experience=[dict(job) for job in base.experience],
         certifications=list(base.certifications),
         languages=list(base.languages),
         experience_years=base.experience_years,

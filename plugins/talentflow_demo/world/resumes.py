@@ -8,8 +8,10 @@ fixed, and PDFs use the built-in Helvetica font (no font embedding, a few KB per
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -74,16 +76,24 @@ def truth_record(file: str, candidate_id: str, c: ResumeContent, style: Style) -
 
 
 def write_resume(
-    out_dir: Path, stem: str, c: ResumeContent, style: Style, when: datetime, used: set[str]
+    out_dir: Path,
+    stem: str,
+    c: ResumeContent,
+    style: Style,
+    when: datetime,
+    used: set[str],
+    renderer: Callable[[ResumeContent, Any, datetime], bytes] = render,
 ) -> str:
-    """Write one resume under ``out_dir`` and return its file name (unique: '_2' etc. on a clash)."""
+    """Write one resume under ``out_dir`` and return its file name (unique: '_2' etc. on a clash).
+
+    ``renderer`` makes the bytes: ``resume_render.render`` (English) or ``resume_zh.render``."""
     name = f"{stem}.{style.fmt}"
     k = 2
     while name.lower() in used:
         name = f"{stem}_{k}.{style.fmt}"
         k += 1
     used.add(name.lower())
-    (out_dir / name).write_bytes(render(c, style, when))
+    (out_dir / name).write_bytes(renderer(c, style, when))
     return name
 
 

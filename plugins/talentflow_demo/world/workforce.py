@@ -169,6 +169,7 @@ class WorkforceSimulator:
         self, params: WorldParams, timeline: Timeline, roster: Roster, hired: list[Candidate]
     ) -> None:
         self.params = params
+        self.lex = lexicon.for_locale(params.locale)
         self.tl = timeline
         self.roster = roster
         self.hired = hired
@@ -337,7 +338,7 @@ class WorkforceSimulator:
         return st
 
     def _initial_rows(self, st: ChunkState, rng: np.random.Generator) -> None:
-        arch = [lexicon.JOB_ARCHITECTURE[f] for f in JOB_FAMILIES]
+        arch = [self.lex.JOB_ARCHITECTURE[f] for f in JOB_FAMILIES]
         for j in range(len(st.idx)):
             e = emp_id(int(st.idx[j]))
             f = int(st.family[j])
@@ -411,7 +412,7 @@ class WorkforceSimulator:
         )
         promoted = can_promote & (rng.random(n) < sigmoid(logit))
         merit = np.maximum(0.0, p.merit_base + p.merit_per_rating * (avg - 3) + rng.normal(0, p.merit_sd, n))
-        arch = [lexicon.JOB_ARCHITECTURE[f] for f in JOB_FAMILIES]
+        arch = [self.lex.JOB_ARCHITECTURE[f] for f in JOB_FAMILIES]
         for j in np.flatnonzero(has_reviews):
             e = emp_id(int(st.idx[j]))
             f = int(st.family[j])
