@@ -36,6 +36,18 @@ RANGE_RE = re.compile(
     rf"|\s*[-\u2013\u2014]\s*(?=$|[\s)\]|,;]))",
     re.IGNORECASE,
 )
+_MONTH_YEAR = rf"{_MONTH_RE}\s*,?\s*{_YEAR}"
+# "Sep. 2023 Mar. 2024", "Mar. 2016 Exp. Jun. 2017": a PDF whose dash was drawn, not written, keeps
+# two month-year dates side by side; nothing else puts two such dates next to each other.
+ADJACENT_RANGE_RE = re.compile(
+    rf"(?<![\w/.])(?P<start>{_MONTH_YEAR})\s+(?:exp(?:ected)?\.?\s+)?(?P<end>{_MONTH_YEAR}|{PRESENT_RE})(?![\w/])",
+    re.IGNORECASE,
+)
+# "May - August 2023", "January – May 2021": the start month takes the end's year.
+MONTHS_OF_YEAR_RE = re.compile(
+    rf"(?<![\w/.])(?P<month>{_MONTH_RE}){_SEP}(?P<end>{_MONTH_YEAR})(?![\w/])",
+    re.IGNORECASE,
+)
 SINCE_RE = re.compile(rf"\b(?:since|depuis|desde|seit)\s+(?P<start>{DATE_RE})", re.IGNORECASE)
 DATE_TOKEN_RE = re.compile(rf"(?<![\w/.])(?P<d>{DATE_RE})(?![\w/])", re.IGNORECASE)
 _YEAR_ONLY = re.compile(rf"^{_YEAR}$")
@@ -94,12 +106,43 @@ def find_date_ranges(text: str) -> list[DateRange]:
                 continue
         year_only = bool(_YEAR_ONLY.match(m.group("start").strip()))
         out.append(DateRange(start, end, m.span(), year_only))
+    out += _unseparated_ranges(text, [r.span for r in out])
+    out.sort(key=lambda r: r.span)
     if not out:
         for m in SINCE_RE.finditer(text):
             start = parse_date(m.group("start"))
             if start:
                 out.append(DateRange(start, None, m.span()))
     return out
+
+
+def _unseparated_ranges(text: str, taken: list[tuple[int, int]]) -> list[DateRange]:
+    """Ranges written without a separator or with the start's year left out, where no other range is."""
+    found: list[DateRange] = []
+
+    def free(span: tuple[int, int]) -> bool:
+        return all(span[1] <= a or span[0] >= b for a, b in taken)
+
+    for m in MONTHS_OF_YEAR_RE.finditer(text):
+        end = parse_date(m.group("end"), is_end=True)
+        month = MONTHS.get(m.group("month").lower().rstrip("."))
+        # resumes capitalise months: "I may - March 2020" is not a range
+        if end is None or month is None or not m.group("month")[0].isupper() or not free(m.span()):
+            continue
+        year = int(end[:4]) - (1 if month > int(end[5:]) else 0)  # "November - February 2020"
+        found.append(DateRange(f"{year}-{month:02d}", end, m.span()))
+        taken.append(m.span())
+    for m in ADJACENT_RANGE_RE.finditer(text):
+        start = parse_date(m.group("start"))
+        end_tok = m.group("end")
+        if start is None or not free(m.span()):
+            continue
+        end = None if re.fullmatch(PRESENT_RE, end_tok, re.IGNORECASE) else parse_date(end_tok, is_end=True)
+        if end is not None and end < start:
+            continue
+        found.append(DateRange(start, end, m.span()))
+        taken.append(m.span())
+    return found
 
 
 def find_dates(text: str) -> list[tuple[str, tuple[int, int]]]:

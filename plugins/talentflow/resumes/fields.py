@@ -37,6 +37,7 @@ class Fields:
 
 def extract_fields(text: str, taxonomy: Taxonomy, as_of: date | None = None) -> Fields:
     """All structured fields of one normalised resume text."""
+    text = without_markdown(text)
     sections = split_sections(text)
     header = next((s for s in sections if s.name == "header"), Section("header", ""))
     contact_text = "\n".join(s.text for s in sections if s.name in ("header", "contact"))
@@ -65,6 +66,22 @@ def extract_fields(text: str, taxonomy: Taxonomy, as_of: date | None = None) -> 
         projects=list_items(section_text(sections, "projects")),
         sections=[s.name for s in sections],
     )
+
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+_MD_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__)(\S(?:.*?\S)?)\1(?!\w)")
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
+# "**Degree** | School": normalising took the first "*" for a bullet and left "• *Degree** | School"
+_MD_BOLD_LINE = re.compile(r"^• \*(?=\S)(.+?)\*\*", re.M)
+
+
+def without_markdown(text: str) -> str:
+    """The text without Markdown markup ("### Python Developer | OCTA", "**Master of AI**", "[Link]()"),
+    which resumes written as README-style text carry. Only the fields are read from it: the stored
+    text and its hash stay those of the file."""
+    text = _MD_BOLD_LINE.sub(r"\1", _MD_HEADING.sub("", text))
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return _MD_LINK.sub(r"\1", text)
 
 
 def _join_wrapped_lists(text: str) -> str:

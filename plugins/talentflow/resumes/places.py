@@ -12,7 +12,14 @@ from talentflow.resumes.roles import company_score
 
 _PLACE = r"[A-ZÀ-Ý][\w'.À-ÿ-]*(?:\s+(?:[A-ZÀ-Ý][\w'.À-ÿ-]*|de|del|am|upon|on|la|le|sur))*"
 LOCATION_RE = re.compile(
-    rf"(?P<loc>{_PLACE}(?:,\s*{_PLACE})?,\s*(?P<region>[A-Z]{{2,3}}|{_PLACE}))(?:\s+\d{{4,5}}(?:-\d{{4}})?)?\s*$"
+    rf"(?P<loc>{_PLACE}(?:,\s*{_PLACE})?,\s*(?P<region>[A-Z]{{2,3}}|{_PLACE}(?:\s+(?:of|and)\s+{_PLACE})?))(?:\s+\d{{4,5}}(?:-\d{{4}})?)?\s*$"
+)
+
+
+# LinkedIn's profile place: "New York City Metropolitan Area", "Greater Seattle Area", "Bengaluru".
+_WORD = r"[A-ZÀ-Ý][\w'.À-ÿ-]*"
+_AREA_RE = re.compile(
+    rf"^(?:Greater(?:\s+{_WORD}){{1,4}}|{_WORD}(?:\s+{_WORD}){{0,4}}\s+(?:Metropolitan|Bay))\s+Area$"
 )
 
 
@@ -21,7 +28,7 @@ def find_location(text: str) -> str | None:
         r"^\s*(?:location|address|based in|city|lives in|ort|ubicaci[oó]n|adresse)\s*[:\t]\s*(.+)$",
         text,
         re.I | re.M,
-    )
+    ) or re.search(r"(?<=\s)(?<!mail\s)(?:address|location)\s*:\s*([^@\n]+)$", text, re.I | re.M)  # Europass
     if m:
         return _clean_location(m.group(1))
     remote = None
@@ -36,6 +43,8 @@ def find_location(text: str) -> str | None:
             loc = location_in(part)
             if loc:
                 return loc
+            if _AREA_RE.match(part):
+                return part
     return remote
 
 
@@ -47,7 +56,8 @@ def location_in(part: str) -> str | None:
     kept = [seg for seg in segments if not any(ch.isdigit() for ch in seg)]
     if len(kept) >= 2:
         segments = kept
-    candidate = ", ".join(segments)
+    # "Warangal, Telangana (506005)", "Ljubljana, Slovenia (Main)"
+    candidate = re.sub(r"\s*\([^)]*\)\s*$", "", ", ".join(segments))
     m = LOCATION_RE.search(candidate)
     if not m:
         return None

@@ -19,16 +19,16 @@ from bench.public_fetch import FetchError
 FLOORS = {
     "name": (1.0, 0.9),
     "email": (1.0, 1.0),
-    "phone": (0.83, 0.5),
-    "location": (1.0, 0.37),
+    "phone": (1.0, 1.0),
+    "location": (1.0, 1.0),
     "skills": (0.64, 0.64),
     "education.degree": (0.54, 0.52),
     "education.school": (0.7, 0.73),
     "education.year": (0.68, 0.65),
-    "experience.company": (0.48, 0.31),
-    "experience.title": (0.54, 0.34),
-    "experience.start": (0.6, 0.39),
-    "experience.end": (0.56, 0.36),
+    "experience.company": (0.64, 0.81),
+    "experience.title": (0.66, 0.81),
+    "experience.start": (0.75, 0.94),
+    "experience.end": (0.75, 0.94),
 }
 
 
