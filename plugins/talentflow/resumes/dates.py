@@ -27,7 +27,7 @@ DATE_RE = (
     rf"|{_YEAR})"  # 2019
 )
 PRESENT_RE = (
-    r"(?:present|current(?:ly)?|now|today|to\s+date|date|ongoing|actualidad|presente|actual"
+    r"(?:present|current(?:ly)?|now|today|(?:to|till|until)\s+(?:date|now)|date|ongoing|actualidad|presente|actual"
     r"|aujourd'hui|heute|jetzt|hoy|atual|oggi|in\s+corso)"
 )
 _SEP = r"\s*(?:[-\u2010-\u2015~\u2192>]+|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b|\bbis\b|\ba\b|\bau\b|\bhasta\b)\s*"

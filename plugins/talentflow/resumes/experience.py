@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from talentflow.resumes.dates import SEASONS, DateRange, find_date_ranges, find_dates, looks_like_date_range
-from talentflow.resumes.lexicon import CITIES, COMPANY_WORDS
+from talentflow.resumes.lexicon import CITIES, COMPANY_WORDS, REGIONS
 from talentflow.resumes.model import Experience
 from talentflow.resumes.normalize import fold
 from talentflow.resumes.patterns import REMOTE_RE, SEPARATORS, URL_RE
@@ -35,7 +35,7 @@ def _short(line: str) -> bool:
 def parse_experience(section: str) -> list[Experience]:
     """Jobs from the experience section: each anchored on a date range, with title and company from
     the header lines around it (before it in most layouts, after it when dates come first)."""
-    lines = section.split("\n")
+    lines = _narrative_as_headers(section.split("\n"))
     anchors: list[tuple[int, DateRange]] = []
     for i, line in enumerate(lines):
         if len(line.split()) > 25:
@@ -121,6 +121,42 @@ def parse_experience(section: str) -> list[Experience]:
     return entries
 
 
+_NARRATIVE_START = re.compile(r"^(?:currently\s+)?(?:working|worked|employed)\s+(?:with|for|at|in)\s+", re.I)
+_NARRATIVE = re.compile(
+    r"^(?:currently\s+)?(?:working|worked|employed)\s+(?:with|for|at|in)\s+(?P<company>.+?),?\s+"
+    r"(?:from|since)\s+(?P<dates>.+?)\s+(?:in\s+the\s+(?:designation|role|capacity|position)"
+    r"(?:\s+of|\s+as)?\s*[-\u2013\u2014:]?|as)\s+(?P<title>[^.]+?)\.?$",
+    re.I,
+)
+
+
+def _narrative_as_headers(lines: list[str]) -> list[str]:
+    """ "Worked for Acme Ltd, from Mar 2016 to Nov 2018 in the designation of Associate." (a style of
+    Indian resumes, often wrapped over two lines) as the header "Associate <tab> Acme Ltd <tab> dates"."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _NARRATIVE_START.match(line):
+            joined, j = line, i + 1
+            while not joined.rstrip().endswith(".") and j < len(lines) and j - i <= 2 and lines[j].strip():
+                if _NARRATIVE_START.match(lines[j]):
+                    break
+                joined = f"{joined.rstrip()} {lines[j].strip()}"
+                j += 1
+            m = _NARRATIVE.match(joined.strip())
+            if m and find_date_ranges(m.group("dates")):
+                out.append(
+                    f"{m.group('title').strip()}\t{m.group('company').strip()}\t{m.group('dates').strip()}"
+                )
+                out += [""] * (j - i - 1)  # keep line numbers: the joined lines are used up
+                i = j
+                continue
+        out.append(line)
+        i += 1
+    return out
+
+
 def _single_date_range(line: str) -> list[DateRange]:
     """A job dated by one month or season ("Summer 2024", "Jun 2020"): a season is its three months,
     a month is that month. A bare year is too vague to anchor a job on."""
@@ -168,8 +204,8 @@ def _pieces(header: list[str]) -> list[str]:
             head, place = split_trailing_location(part)
             if place is not None:
                 part = head
-            elif location_in(part) or fold(part) in CITIES:
-                continue
+            elif location_in(part) or fold(part) in CITIES or fold(part) in REGIONS:
+                continue  # "Seoul, S.Korea", "London", "S.Korea": where, not who
             at = re.match(r"^(.+?)\s+(?:at|@|chez|bei|en)\s+(.+)$", part)
             if at and title_score(at.group(1)) > 0:
                 parts += [at.group(1).strip(), at.group(2).strip()]

@@ -10,7 +10,13 @@ from talentflow.resumes.normalize import fold
 
 
 def _words(s: str) -> list[str]:
-    return re.findall(r"[\w&.'/-]+", fold(s))
+    # "CEO/President" is two title words; "I/O" or "N/A" stay whole words (single letters)
+    return [w for part in re.findall(r"[\w&.'/-]+", fold(s)) for w in _split_slash(part)]
+
+
+def _split_slash(word: str) -> list[str]:
+    pieces = word.split("/")
+    return pieces if len(pieces) > 1 and all(len(p) > 1 for p in pieces) else [word]
 
 
 def title_score(s: str) -> int:

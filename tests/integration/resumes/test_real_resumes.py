@@ -25,10 +25,10 @@ FLOORS = {
     "education.degree": (0.54, 0.52),
     "education.school": (0.7, 0.73),
     "education.year": (0.68, 0.65),
-    "experience.company": (0.64, 0.81),
-    "experience.title": (0.66, 0.81),
-    "experience.start": (0.75, 0.94),
-    "experience.end": (0.75, 0.94),
+    "experience.company": (0.79, 0.92),
+    "experience.title": (0.84, 0.97),
+    "experience.start": (0.84, 0.97),
+    "experience.end": (0.84, 0.97),
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from talentflow.resumes.contact import find_phone
 from talentflow.resumes.dates import find_date_ranges
+from talentflow.resumes.experience import parse_experience
 from talentflow.resumes.parse import parse_text
 from talentflow.resumes.places import find_location
 
@@ -116,3 +117,46 @@ def test_markdown_resume_fields_come_without_markup():
     assert parsed.education[0].degree == "Master of Artificial Intelligence"
     assert parsed.education[0].school == "Kharazmi University"
     assert "### Python Developer" in parsed.text  # the stored text (and its hash) stays the file's
+
+
+def test_narrative_jobs_of_indian_resumes():
+    section = (
+        "Currently working with Nimbus Aero India, from Nov 2018 to till date in the designation of\n"
+        "Senior Data Engineer.\n"
+        "Worked for Harbor Bank, from Mar 2016 to Nov 2018 in the designation of Associate.\n"
+        "Worked for Quill Soft Solutions, Hyderabad from Oct 2011 to June 2012 in the\n"
+        "designation – Software Engineer.\n"
+    )
+    jobs = [(e.company, e.title, e.start, e.end) for e in parse_experience(section)]
+    assert jobs == [
+        ("Nimbus Aero India", "Senior Data Engineer", "2018-11", None),
+        ("Harbor Bank", "Associate", "2016-03", "2018-11"),
+        ("Quill Soft Solutions", "Software Engineer", "2011-10", "2012-06"),
+    ]
+
+
+def test_title_with_a_slash_on_one_line_with_the_employer():
+    section = "CEO/President, Pied Widget\tDec 2013 – Dec 2014\n• Built the compression engine.\n"
+    assert [(e.company, e.title) for e in parse_experience(section)] == [("Pied Widget", "CEO/President")]
+
+
+def test_a_country_beside_the_employer_is_no_title():
+    section = (
+        "Orbit Corp.\tSeoul, S.Korea\nSoftware Engineer\tJan. 2016 Jun. 2017\n• Built the API.\n\n"
+        "Hanbit Electronics\tS.Korea\nFreelance Penetration Tester\tMar. 2011 Oct. 2011\n"
+    )
+    jobs = [(e.company, e.title) for e in parse_experience(section)]
+    assert jobs == [
+        ("Orbit Corp.", "Software Engineer"),
+        ("Hanbit Electronics", "Freelance Penetration Tester"),
+    ]
+
+
+def test_extracurricular_activity_ends_the_work_history():
+    text = (
+        "Jin Woo Kim\njin.kim@example.com\n\nExperience\n\n"
+        "Orbit Corp.\tSeoul, S.Korea\nSoftware Engineer\tJan. 2016 Jun. 2017\n\n"
+        "Extracurricular Activity\n\n"
+        "Hacker Club (Security research group)\tS.Korea\nCore Member\tNov. 2011 PRESENT\n"
+    )
+    assert [e.company for e in parse_text(text).experience] == ["Orbit Corp."]
