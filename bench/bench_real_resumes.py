@@ -22,10 +22,10 @@ the world and hand-written tests use, micro-averaged over the corpus:
   items the taxonomy does not know compared as written (token-set similarity >= 90);
 - jobs and education entries: aligned one to one (greedy on how many parts agree), then each part
   scored over the aligned pairs: company, title, school by token-set similarity >= 85 of the folded
-  text; degree by its level (bachelor, master ...; the folded text when no level is known); start,
+  text, punctuation aside; degree by its level (bachelor, master ...; the folded text when no level is known); start,
   end (``YYYY-MM``; a year alone is its January as a start and its December as an end; ``null`` =
-  present) and year exactly.
-  An unaligned predicted entry counts against every part's precision, an unaligned label against
+  present) and year exactly. A part neither the label nor the parser states (a school without a
+  degree) is not counted. An unaligned predicted entry counts against every part's precision, an unaligned label against
   every part's recall.
 The run measures and reports; the floors live in tests/integration/resumes/test_real_resumes.py.
 Results: bench/results/real_resumes.json.

@@ -49,6 +49,7 @@ DEGREE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                 "BSc",
                 "BS",
                 "BA",
+                "AB",  # Harvard's and Brown's "A.B."
                 "BEng",
                 "BBA",
                 "BFA",
@@ -73,7 +74,11 @@ DEGREE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "high_school",
         re.compile(
-            r"\b(?:High School(?: Diploma)?|GED\b|A[- ]Levels?|Abitur|Baccalaur[ée]at|Bachillerato)", re.I
+            r"\b(?:High School(?: Diploma)?|GED\b|A[- ]Levels?|Abitur|Baccalaur[ée]at|Bachillerato"
+            # Indian school-leaving levels: "Senior Secondary Education (Class XII)", "SSC", "10th"
+            r"|Senior Secondary|Higher Secondary|Secondary (?:School|Education)|Class XI{0,2}\b|XI{0,2}th\b"
+            r"|(?:10|12)th\b|SSC\b|HSC\b)",
+            re.I,
         ),
     ),
 ]
@@ -137,6 +142,8 @@ def parse_education_and_credentials(section: str) -> tuple[list[Education], list
         pieces: list[str] = []
         for p in SEPARATORS.split(line):
             p = p.strip(" ,;")
+            if location_in(p) == p and not SCHOOL_RE.search(p):
+                continue  # "Cambridge, MA": a place, and its "MA" no master's degree
             head, _place = split_trailing_location(p)
             for q in re.split(r",\s+(?=[A-Z0-9(])", head):
                 q = q.strip(" ,;")
@@ -144,8 +151,10 @@ def parse_education_and_credentials(section: str) -> tuple[list[Education], list
                     pieces.append(q)
         degree = school = None
         for idx, p in enumerate(pieces):
+            named_school = bool(re.search(r"\b[A-Z][\w.'-]*\s+High School\b", p))  # "Catalina High School"
             if (
                 degree is None
+                and not named_school
                 and (degree_level(p) or CREDENTIAL_RE.search(p))
                 and not (SCHOOL_RE.search(p) and not degree_level(p) and not CREDENTIAL_RE.search(p))
             ):
@@ -162,7 +171,8 @@ def parse_education_and_credentials(section: str) -> tuple[list[Education], list
                 ):
                     degree = f"{p}, {nxt}"
             elif school is None and SCHOOL_RE.search(p) and p != degree:
-                school = p
+                # "Nagarjuna University 2007 with 72%": the year and the grade are not the name
+                school = re.sub(r"\s+(?:(?:19|20)\d\d\b|with\s+\d).*$", "", p)
                 # "University of California, Berkeley" (but not "Stanford University, Stanford, CA")
                 nxt = pieces[idx + 1] if idx + 1 < len(pieces) else ""
                 if (
@@ -176,8 +186,10 @@ def parse_education_and_credentials(section: str) -> tuple[list[Education], list
                     and fold(nxt) not in REGIONS
                 ):
                     school = f"{p}, {nxt}"
-        if degree and school is None:
+        school_awaits_degree = cur is not None and cur.school is not None and cur.degree is None
+        if degree and school is None and not school_awaits_degree:
             # "Coding Bootcamp Certificate, Code Fellows, 2019": the other piece is the school
+            # (not when the line before named the school: LinkedIn's "School" + "Degree, Field")
             rest = [
                 p
                 for p in pieces

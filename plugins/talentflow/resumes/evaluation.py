@@ -148,7 +148,9 @@ def _level(degree: Any) -> str | None:
 def _text_sim(a: Any, b: Any) -> float:
     if a in (None, "") or b in (None, ""):
         return 0.0
-    return fuzz.token_set_ratio(_norm(a), _norm(b))
+    # punctuation apart from the words: "Damanhur University, Faculty of Engineering" holds the token
+    # "university" as "Damanhur University" does
+    return fuzz.token_set_ratio(re.sub(r"[^\w&+#]+", " ", _norm(a)), re.sub(r"[^\w&+#]+", " ", _norm(b)))
 
 
 def _entries(pred: list[Mapping[str, Any]], truth: list[Mapping[str, Any]], kind: str) -> dict[str, Counts]:
@@ -182,12 +184,15 @@ def _entries(pred: list[Mapping[str, Any]], truth: list[Mapping[str, Any]], kind
         whole = all(same(part, p.get(part), t.get(part)) for part in parts)
         out[kind].add(Counts(tp=1) if whole else Counts(fp=1, fn=1))
         for part in parts:
+            if part != "end" and p.get(part) in (None, "") and t.get(part) in (None, ""):
+                continue  # neither says it (a school without a degree): nothing to count
             if same(part, p.get(part), t.get(part)):
                 out[f"{kind}.{part}"].tp += 1
             else:
                 has_p = p.get(part) not in (None, "") or part == "end"
+                has_t = t.get(part) not in (None, "") or part == "end"
                 out[f"{kind}.{part}"].fp += int(has_p)
-                out[f"{kind}.{part}"].fn += 1
+                out[f"{kind}.{part}"].fn += int(has_t)
     extra_p = len(pred) - len(aligned)
     extra_t = len(truth) - len(aligned)
     out[kind].add(Counts(fp=extra_p, fn=extra_t))

@@ -9,6 +9,7 @@ import pytest
 
 from talentflow.resumes.contact import find_phone
 from talentflow.resumes.dates import find_date_ranges
+from talentflow.resumes.education import parse_education
 from talentflow.resumes.experience import parse_experience
 from talentflow.resumes.parse import parse_text
 from talentflow.resumes.places import find_location
@@ -160,3 +161,45 @@ def test_extracurricular_activity_ends_the_work_history():
         "Hacker Club (Security research group)\tS.Korea\nCore Member\tNov. 2011 PRESENT\n"
     )
     assert [e.company for e in parse_text(text).experience] == ["Orbit Corp."]
+
+
+def test_linkedin_education_school_then_degree_line():
+    section = (
+        "Lakeshore University in the City of Avon\n"
+        "Bachelor of Science - BS, Computer Science · (2019 - 2023)\n\n"
+        "Avon Hills High School\n"
+        "High School Diploma · (2015 - 2019)\n"
+    )
+    got = [(e.school, e.degree_level, e.year) for e in parse_education(section)]
+    assert got == [
+        ("Lakeshore University in the City of Avon", "bachelor", 2023),
+        ("Avon Hills High School", "high_school", 2019),
+    ]
+
+
+def test_education_place_grade_and_indian_school_levels():
+    section = (
+        "Harvard University\tCambridge, MA\n"
+        "A.B. Honors degree in History. GPA 3.73.\tMay 2024\n"
+        "Bachelor of Sciences (Mathematics), Godavari University 2007 with 72%, Guntur, India.\n"
+        "Senior Secondary Education (Class XII) — 2020–2022\n"
+        "Sughar Vidya Academy – 77%\n"
+    )
+    got = [(e.school, e.degree_level, e.year) for e in parse_education(section)]
+    assert got == [
+        ("Harvard University", "bachelor", 2024),
+        ("Godavari University", "bachelor", 2007),
+        ("Sughar Vidya Academy", "high_school", 2022),
+    ]
+
+
+def test_entry_parts_neither_side_states_are_not_counted():
+    from talentflow.resumes.evaluation import score_resume
+
+    truth = {
+        "education": [{"degree": None, "school": "Damanhur University, Faculty of Engineering", "year": 2027}]
+    }
+    pred = {"education": [{"degree": None, "school": "Damanhur University", "year": 2027}]}
+    counts = score_resume(pred, truth)
+    assert (counts["education.degree"].fp, counts["education.degree"].fn) == (0, 0)
+    assert counts["education.school"].tp == 1
