@@ -144,16 +144,23 @@ def _airflow_banner(state: dict) -> str:
 
 @app.command()
 def config(json_out: bool = JsonOption) -> None:
-    """Show every TALENTFLOW_* setting with its current value (platform, attrition, retraining, API)."""
+    """Show every TALENTFLOW_* setting with its current value (platform, attrition, retraining, API,
+    OIDC sign-in)."""
     from talentflow.attrition.settings import get_attrition_settings
     from talentflow.core.config import describe_settings, get_settings
     from talentflow.retraining.settings import get_retraining_settings
-    from talentflow.service.settings import get_service_settings
+    from talentflow.service.settings import get_oidc_settings, get_service_settings
 
     # Each layer keeps its own settings class (core never imports the service); this command gathers them.
     rows = [
         row
-        for load in (get_settings, get_attrition_settings, get_retraining_settings, get_service_settings)
+        for load in (
+            get_settings,
+            get_attrition_settings,
+            get_retraining_settings,
+            get_service_settings,
+            get_oidc_settings,
+        )
         for row in describe_settings(run_guarded(load))
     ]
     emit(

@@ -96,6 +96,9 @@ def add_user(
         "candidate_id": candidate_id,
         "created_at": datetime.now(UTC),
         "last_login_at": None,
+        "source": "local",
+        "subject": None,
+        "issuer": None,
     }
     warehouse.ensure_table(conn, USERS)
     cols = list(row)
@@ -126,7 +129,7 @@ def list_users(conn) -> list[dict]:
     return warehouse.fetch_all(
         conn,
         f"SELECT username, display_name, role, status, departments, employee_id, candidate_id, locale,"
-        f" created_at, last_login_at FROM {USERS.qualified} ORDER BY role, username",
+        f" coalesce(source, 'local') AS source, created_at, last_login_at FROM {USERS.qualified} ORDER BY role, username",
     )
 
 
@@ -156,6 +159,77 @@ def authenticate(conn, username: str, password: str) -> User | None:
             (hash_password(password), username),
         )
     return User.from_row(rows[0])
+
+
+@dataclass(frozen=True)
+class OidcProfile:
+    """Who the identity provider says signed in, already mapped to a TalentFlow role and scope."""
+
+    issuer: str
+    subject: str
+    username: str
+    role: str
+    display_name: str | None = None
+    email: str | None = None
+    locale: str | None = None
+    departments: tuple[str, ...] = ()
+    employee_id: str | None = None
+    candidate_id: str | None = None
+
+
+def sign_in_oidc(conn, profile: OidcProfile) -> User:
+    """Record an OIDC sign-in in the same users table as local users (source ``oidc``, keyed by issuer
+    and subject) and return the user. Role and scope come from the provider's claims on every sign-in;
+    a user an admin disabled stays disabled; a username held by another account is refused."""
+    warehouse.ensure_table(conn, USERS)
+    mine = warehouse.fetch_all(
+        conn,
+        f"SELECT * FROM {USERS.qualified} WHERE source = 'oidc' AND issuer = %s AND subject = %s",
+        (profile.issuer, profile.subject),
+    )
+    if mine and mine[0]["status"] != "active":
+        raise UserError(f"the account {mine[0]['username']!r} is disabled here; ask an HR admin")
+    username = mine[0]["username"] if mine else profile.username
+    if not mine:
+        taken = warehouse.fetch_all(
+            conn, f"SELECT source FROM {USERS.qualified} WHERE username = %s", (username,)
+        )
+        if taken:
+            raise UserError(
+                f"the username {username!r} already belongs to another account (source "
+                f"{taken[0]['source'] or 'local'}); ask an HR admin to rename one of them"
+            )
+    row = {
+        "username": username,
+        "display_name": profile.display_name or username,
+        "email": profile.email,
+        "role": profile.role,
+        "password_hash": "",
+        "status": "active",
+        "locale": profile.locale,
+        "departments": json.dumps(sorted({d.lower() for d in profile.departments})),
+        "employee_id": profile.employee_id,
+        "candidate_id": profile.candidate_id,
+        "created_at": datetime.now(UTC),
+        "last_login_at": datetime.now(UTC),
+        "source": "oidc",
+        "subject": profile.subject,
+        "issuer": profile.issuer,
+    }
+    cols = list(row)
+    saved = conn.execute(
+        f"INSERT INTO {USERS.qualified} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+        " ON CONFLICT (username) DO UPDATE SET "
+        + ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c not in ("username", "created_at", "status"))
+        # only this identity's own row: a local user who took the name meanwhile is never overwritten
+        + f" WHERE {USERS.qualified}.source = 'oidc' AND {USERS.qualified}.issuer = EXCLUDED.issuer"
+        f" AND {USERS.qualified}.subject = EXCLUDED.subject AND {USERS.qualified}.status = 'active'"
+        " RETURNING username",
+        list(row.values()),
+    ).fetchone()
+    if not saved:
+        raise UserError(f"the username {username!r} already belongs to another account or is disabled")
+    return User.from_row({**row, "departments": json.loads(row["departments"])})
 
 
 # ---- the demo's users ----------------------------------------------------------------------------

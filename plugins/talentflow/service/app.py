@@ -15,7 +15,7 @@ from talentflow.service import problems, web
 from talentflow.service.auth import TokenBucket
 from talentflow.service.deps import ServiceState
 from talentflow.service.routers import candidates, decisions, interviews, oauth, requisitions, webhooks
-from talentflow.service.settings import ServiceSettings, get_service_settings, jwt_key
+from talentflow.service.settings import OidcSettings, ServiceSettings, get_service_settings, jwt_key
 
 log = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
@@ -42,7 +42,11 @@ def _dispatch_loop(stop: threading.Event, settings: Settings, service: ServiceSe
 
 
 def create_app(
-    settings: Settings | None = None, service: ServiceSettings | None = None, *, dispatch_loop: bool = False
+    settings: Settings | None = None,
+    service: ServiceSettings | None = None,
+    *,
+    dispatch_loop: bool = False,
+    oidc: OidcSettings | None = None,
 ) -> FastAPI:
     settings, service = settings or get_settings(), service or get_service_settings()
 
@@ -86,7 +90,7 @@ def create_app(
     for module in (oauth, requisitions, candidates, interviews, decisions, webhooks):
         app.include_router(module.router)
     app.include_router(interviews.uploads)
-    web.install(app, settings, app.state.tf.key)  # the HR pages (/hr): same app, same runtime
+    web.install(app, settings, app.state.tf.key, oidc)  # the HR pages (/hr): same app, same runtime
 
     @app.get("/healthz", tags=["auth"], summary="Liveness (no auth)")
     def healthz() -> dict:

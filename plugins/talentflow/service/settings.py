@@ -1,14 +1,17 @@
-"""Settings of the HR-system API, read from ``TALENTFLOW_API_*`` environment variables."""
+"""Settings of the HR-system API (``TALENTFLOW_API_*``) and of the HR pages' OpenID Connect sign-in
+(``TALENTFLOW_OIDC_*``), read from the environment."""
 
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from talentflow.core.accounts import ROLES
 from talentflow.core.config import Settings, load_settings
 
 
@@ -82,3 +85,102 @@ def jwt_key(service: ServiceSettings, settings: Settings) -> str:
         finally:
             tmp.unlink()
     return path.read_text().strip()
+
+
+class OidcSettings(BaseSettings):
+    """Sign-in to the HR pages through the company's OpenID Connect provider (Keycloak, Azure AD / Entra
+    ID, Okta, DingTalk, WeCom…). Every field maps to ``TALENTFLOW_OIDC_<FIELD>``; OIDC is on when
+    ``TALENTFLOW_OIDC_ISSUER`` and ``TALENTFLOW_OIDC_CLIENT_ID`` are set."""
+
+    model_config = SettingsConfigDict(env_prefix="TALENTFLOW_OIDC_", extra="ignore")
+
+    issuer: str | None = Field(
+        default=None,
+        description="The provider's issuer URL (its /.well-known/openid-configuration is read); unset = "
+        "no OIDC sign-in, local users only.",
+    )
+    metadata_url: str | None = Field(
+        default=None,
+        description="Discovery document URL when it is not <issuer>/.well-known/openid-configuration.",
+    )
+    client_id: str | None = Field(default=None, description="This service's client id at the provider.")
+    client_secret: SecretStr | None = Field(
+        default=None, description="Its client secret (never logged or shown); unset = a public client."
+    )
+    provider_name: str = Field(
+        default="company sign-in", description='Shown on the sign-in page as "Sign in with <name>".'
+    )
+    scopes: str = Field(
+        default="openid profile email", description="Scopes asked for (space-separated; openid is required)."
+    )
+    role_claim: str = Field(
+        default="groups", description="ID-token/userinfo claim whose values map to roles (list or string)."
+    )
+    role_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="JSON: claim value -> role (hr_admin, hrbp, hiring_manager, candidate), e.g. "
+        '{"tf-hr-admins": "hr_admin", "tf-hrbp": "hrbp"}; several matches = the widest role.',
+    )
+    departments_claim: str = Field(
+        default="departments",
+        description="Claim with an HRBP's or hiring manager's department codes (list or comma-separated).",
+    )
+    employee_id_claim: str = Field(
+        default="employee_id", description="Claim with a hiring manager's own HRIS id (optional)."
+    )
+    candidate_id_claim: str = Field(
+        default="candidate_id", description="Claim with a candidate user's own candidate id."
+    )
+    username_claim: str = Field(
+        default="preferred_username",
+        description="Claim used as the username in the HR pages (then email, then the subject).",
+    )
+    allow_local_passwords: bool | None = Field(
+        default=None,
+        description="Keep local password sign-in while OIDC is on; unset = off when OIDC is configured.",
+    )
+    timeout_s: float = Field(default=10.0, gt=0, description="Timeout of each call to the provider.")
+
+    @field_validator("role_map")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted({r for r in value.values() if r not in ROLES})
+        if bad:
+            raise ValueError(f"unknown role(s) {', '.join(bad)}; roles are {', '.join(ROLES)}")
+        return value
+
+    @field_validator("issuer", "metadata_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        host = urlsplit(value).hostname or ""
+        if not value.startswith("https://") and host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("the identity provider must be reached over https (http only on loopback)")
+        return value.rstrip("/")
+
+    @field_validator("scopes")
+    @classmethod
+    def _openid_scope(cls, value: str) -> str:
+        if "openid" not in value.split():
+            raise ValueError("scopes must include openid")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+    @property
+    def local_passwords(self) -> bool:
+        """Whether the local password form works: always without OIDC, else as configured (off)."""
+        if not self.enabled:
+            return True
+        return bool(self.allow_local_passwords)
+
+    @property
+    def discovery_url(self) -> str:
+        return self.metadata_url or f"{self.issuer}/.well-known/openid-configuration"
+
+
+def get_oidc_settings() -> OidcSettings:
+    return load_settings(OidcSettings)

@@ -26,6 +26,9 @@ USERS = TableSpec(
         "candidate_id": "text",
         "created_at": "timestamptz",
         "last_login_at": "timestamptz",
+        "source": "text",
+        "subject": "text",
+        "issuer": "text",
     },
     ["username"],
     comment="People who sign in to the HR pages (local store of the embedded runtime; OIDC users too).",
@@ -36,6 +39,9 @@ USERS = TableSpec(
         "departments": "Department codes an hrbp or hiring_manager may see (hr_admin: all).",
         "employee_id": "A hiring manager's own HRIS id.",
         "candidate_id": "A candidate's own id: the only candidate that user may see.",
+        "source": "local (password in this store) or oidc (signed in through the identity provider).",
+        "subject": "An OIDC user's subject (sub claim) at the provider.",
+        "issuer": "An OIDC user's provider (issuer URL); with subject, who the user is there.",
     },
 )
 

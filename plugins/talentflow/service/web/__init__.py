@@ -15,14 +15,17 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def install(app, settings, session_key: str) -> None:
-    """Add the pages to ``app``: session middleware, ``/hr/static`` and the page routes."""
+def install(app, settings, session_key: str, oidc=None) -> None:
+    """Add the pages to ``app``: session middleware, ``/hr/static``, the page routes, and the OIDC
+    sign-in when ``oidc`` (default: ``TALENTFLOW_OIDC_*``) names a provider."""
     import hashlib
     import hmac
 
     from fastapi.staticfiles import StaticFiles
     from starlette.middleware.sessions import SessionMiddleware
 
+    from talentflow.service.settings import get_oidc_settings
+    from talentflow.service.web import oidc as oidc_login
     from talentflow.service.web import pages
 
     secret = hmac.new(session_key.encode(), b"talentflow-web-session", hashlib.sha256).hexdigest()
@@ -36,6 +39,10 @@ def install(app, settings, session_key: str) -> None:
     )
     app.state.web_reader = ReaderPool(settings)
     app.mount("/hr/static", StaticFiles(directory=STATIC_DIR), name="hr-static")
+    app.state.oidc = oidc if oidc is not None else get_oidc_settings()
+    if app.state.oidc.enabled:
+        app.state.oidc_client = oidc_login.make_client(app.state.oidc)
+        app.include_router(oidc_login.router)
     app.include_router(pages.router)
     pages.install_handlers(app)
 

@@ -142,9 +142,33 @@ def _safe_next(value: str | None) -> str:
     return value if value and value.startswith("/hr") and not value.startswith("//") else "/hr/"
 
 
+def _login_page(request: Request, next_path: str, status: int = 200, error: bool | None = None):
+    oidc = request.app.state.oidc
+    return page(
+        request,
+        "login.html",
+        None,
+        status=status,
+        next=next_path,
+        error=error,
+        oidc_name=oidc.provider_name if oidc.enabled else None,
+        local_passwords=oidc.local_passwords,
+    )
+
+
+def begin_session(request: Request, user: users.User) -> None:
+    """A new session for a user who proved who they are (password or OIDC): nothing of the old one but
+    the language is kept (no fixation); a fresh CSRF token."""
+    lang = request.session.get("lang")
+    request.session.clear()
+    request.session.update(user=user.username, csrf=secrets.token_urlsafe(32))
+    if lang:
+        request.session["lang"] = lang
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str | None = None):  # noqa: A002 - the conventional name
-    return page(request, "login.html", None, next=_safe_next(next), error=None)
+    return _login_page(request, _safe_next(next))
 
 
 @router.post("/login")
@@ -155,16 +179,18 @@ def login(
     csrf: str = Form(""),
     next: str = Form("/hr/"),  # noqa: A002
 ):
+    oidc = request.app.state.oidc
+    if not oidc.local_passwords:  # before anything else: no password is even looked at
+        raise Refused(
+            f"password sign-in is off while {oidc.provider_name} is configured: use its button on the "
+            "sign-in page (TALENTFLOW_OIDC_ALLOW_LOCAL_PASSWORDS turns passwords back on)"
+        )
     check_csrf(request, csrf)
     with state(request).connect() as conn:
         user = users.authenticate(conn, username.strip(), password)
     if not user:
-        return page(request, "login.html", None, status=401, next=_safe_next(next), error=True)
-    lang = request.session.get("lang")
-    request.session.clear()  # a new session on sign-in (no fixation)
-    request.session.update(user=user.username, csrf=secrets.token_urlsafe(32))
-    if lang:
-        request.session["lang"] = lang
+        return _login_page(request, _safe_next(next), status=401, error=True)
+    begin_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
