@@ -26,12 +26,13 @@ VOICES = {
     "male": ("en-us+m3", "en+m1", "en-us+m7"),
     "non_binary": ("en-us+f5", "en-us+m2"),
 }
-# Mandarin: espeak-ng's cmn voice reads Chinese characters itself (with its variants for sex).
-VOICES_ZH = {
-    "female": ("cmn+f2", "cmn+f3", "cmn+f4"),
-    "male": ("cmn", "cmn+m3", "cmn+m1"),
-    "non_binary": ("cmn+f5", "cmn+m2"),
-}
+# Mandarin: espeak-ng's pinyin voice, fed the answer in tone-numbered pinyin (pypinyin, installed by
+# requirements-zh.txt). Its ``cmn`` voice given the characters themselves sounds like English to
+# whisper base (detected 'en', p 0.7-0.8, on this espeak-ng build), and the female variants of the
+# pinyin voice make whisper unsure it hears Mandarin (p 0.3 against 0.67), so there is one voice.
+MANDARIN_VOICE = "cmn-latn-pinyin"
+MANDARIN_SPEED = 140
+CHINESE_DIGITS = "零一二三四五六七八九"
 
 
 def espeak_binary() -> str | None:
@@ -39,8 +40,7 @@ def espeak_binary() -> str | None:
 
 
 def voice_for(sex: str, rng: np.random.Generator, locale: str = "en") -> str:
-    voices = VOICES_ZH if locale == "zh-CN" else VOICES
-    options = voices.get(sex, voices["non_binary"])
+    options = (MANDARIN_VOICE,) if locale == "zh-CN" else VOICES.get(sex, VOICES["non_binary"])
     return options[int(rng.integers(len(options)))]
 
 
@@ -84,7 +84,48 @@ def trim_silence(samples: np.ndarray, threshold: int = 200, pad_s: float = 0.2) 
     return samples[max(loud[0] - pad, 0) : loud[-1] + pad]
 
 
-def synthesize(text: str, path: Path, voice: str = "en-us", binary: str | None = None) -> float:
+def pinyin_available() -> bool:
+    """Whether Mandarin can be spoken: pypinyin writes what espeak-ng's pinyin voice reads."""
+    try:
+        import pypinyin  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def chinese_number(n: int) -> str:
+    """0..99999 in Chinese numerals as they are read aloud (23 -> 二十三, 305 -> 三百零五)."""
+    if n < 10:
+        return CHINESE_DIGITS[n]
+    out, zero = "", False
+    for value, unit in ((10000, "万"), (1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if zero and out else "") + CHINESE_DIGITS[digit] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out[1:] if out.startswith("一十") else out
+
+
+def mandarin_pinyin(text: str) -> str:
+    """``text`` as tone-numbered pinyin for espeak-ng's ``cmn-latn-pinyin`` voice, numbers and
+    percentages read the Chinese way (23% -> 百分之二十三)."""
+    import re
+
+    import pypinyin
+
+    spoken = re.sub(r"(\d+)%", lambda m: "百分之" + chinese_number(int(m.group(1))), text)
+    spoken = re.sub(r"\d+", lambda m: chinese_number(int(m.group(0))), spoken)
+    syllables = pypinyin.lazy_pinyin(
+        spoken, style=pypinyin.Style.TONE3, neutral_tone_with_five=True, tone_sandhi=True
+    )
+    return " ".join(syllables).replace("v", "u:")
+
+
+def synthesize(
+    text: str, path: Path, voice: str = "en-us", binary: str | None = None, speed: int = WORDS_PER_MINUTE
+) -> float:
     """Speak ``text`` into ``path``; returns the duration in seconds."""
     binary = binary or espeak_binary()
     if binary is None:
@@ -92,7 +133,7 @@ def synthesize(text: str, path: Path, voice: str = "en-us", binary: str | None =
     with tempfile.TemporaryDirectory(prefix="talentflow-tts-") as tmp:
         raw = Path(tmp) / "speech.wav"
         subprocess.run(
-            [binary, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(raw)],
+            [binary, "-v", voice, "-s", str(speed), "-w", str(raw)],
             input=text.encode("utf-8"),
             check=True,
             capture_output=True,

@@ -66,6 +66,10 @@ def write_interviews(
     binary = audio.espeak_binary() if use_espeak in (None, True) else None
     if use_espeak and binary is None:
         raise UserError("espeak-ng was requested but is not installed (apt-get install espeak-ng)")
+    mandarin = locale == "zh-CN"
+    if mandarin and binary and not audio.pinyin_available():
+        binary = None
+        warnings.append("pypinyin is not installed (make setup-zh): a Chinese world has no recordings")
     pool = None
     rng = np.random.default_rng([seed, 6])
     if n_wanted == 0:
@@ -148,7 +152,10 @@ def write_interviews(
         for a in answers:
             target = out / base / f"{a['question_id']}.wav"
             target.parent.mkdir(parents=True, exist_ok=True)
-            if source == "espeak-ng":
+            if source == "espeak-ng" and mandarin:
+                spoken = audio.mandarin_pinyin(a["text"])
+                audio.synthesize(spoken, target, voice=voice, binary=binary, speed=audio.MANDARIN_SPEED)
+            elif source == "espeak-ng":
                 audio.synthesize(a["text"], target, voice=voice, binary=binary)
             else:
                 src = next(s for s in sample["answers"] if s["question_id"] == a["question_id"])

