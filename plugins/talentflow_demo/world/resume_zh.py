@@ -122,7 +122,8 @@ def lines(c: ResumeContent, style: ZhStyle, with_header: bool = True) -> list[st
             )
             out.append("工作描述：" + "；".join(job["bullets"]) + "。")
             out.append("")
-        out.append(h["education"])
+        if c.education:  # people without a degree leave the section out
+            out.append(h["education"])
         for e in c.education:
             start, end = _school_span(e, form)
             out.append(f"{start} - {end}    {e['school']}    {e['field']}    {e['label']}")
@@ -139,7 +140,7 @@ def lines(c: ResumeContent, style: ZhStyle, with_header: bool = True) -> list[st
                 f"{job['company']}  {job['title']}  {_month(job['start'], form)}-{_month(job['end'], form)}"
             )
             out += [f"- {b}" for b in job["bullets"]]
-        out += ["", h["education"]]
+        out += ["", h["education"]] if c.education else []
         for e in c.education:
             end = e["year"]
             out.append(
@@ -157,7 +158,8 @@ def lines(c: ResumeContent, style: ZhStyle, with_header: bool = True) -> list[st
             out.append(f"{_month(job['start'], form)} - {_month(job['end'], form)}")
             out.append(f"{job['company']} | {job['title']}")
             out += ["，".join(job["bullets"]) + "。", ""]
-        out.append(f"【{h['education']}】")
+        if c.education:
+            out.append(f"【{h['education']}】")
         for e in c.education:
             start, end = _school_span(e, form)
             out.append(f"{start} - {end}  {e['school']}  {e['field']}  {e['label']}")
