@@ -59,7 +59,7 @@ def add(
 
 @users.command("list")
 def list_(json_out: bool = JsonOption) -> None:
-    """Every user with role, status and scope (never the password hash)."""
+    """Every user with role, status, source (local or oidc) and scope (never the password hash)."""
     from talentflow.core import accounts, warehouse
 
     def run():
@@ -71,7 +71,7 @@ def list_(json_out: bool = JsonOption) -> None:
         rows,
         json_out,
         "\n".join(
-            f"{r['username']:20} {r['role']:15} {r['status']:9} {','.join(r['departments'] or []) or r['candidate_id'] or ''}"
+            f"{r['username']:20} {r['role']:15} {r['status']:9} {r['source']:6} {','.join(r['departments'] or []) or r['candidate_id'] or ''}"
             for r in rows
         ),
     )
