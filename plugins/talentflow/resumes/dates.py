@@ -187,11 +187,35 @@ def latest_mentioned(text: str, today: date | None = None) -> date | None:
     yields that month: the years of that job are then a lower bound, not a guess up to today."""
     today = today or date.today()
     cap = f"{today.year:04d}-{today.month:02d}"
-    months = [d for d, _ in find_dates(text) if d <= cap]
+    # "May 2022 - Present (11 months)" (LinkedIn's export) says when "present" was, to the month;
+    # it outranks a bare year elsewhere ("2019 - 2023" of a degree read as December 2023)
+    months = [d for d in _present_by_duration(text) if d <= cap] or [
+        d for d, _ in find_dates(text) if d <= cap
+    ]
     if not months:
         return None
     year, month = (int(x) for x in max(months).split("-"))
     return date(year, month, 1)
+
+
+_DURATION_RE = re.compile(
+    rf"(?P<start>{_MONTH_YEAR})\s*[-\u2010-\u2015]\s*{PRESENT_RE}\s*"
+    r"\((?:(?P<years>\d{1,2})\s*(?:years?|yrs?))?\s*(?:(?P<months>\d{1,2})\s*(?:months?|mos?))?\)",
+    re.IGNORECASE,
+)
+
+
+def _present_by_duration(text: str) -> list[str]:
+    """The months that "Present" stands for in "start - Present (N years M months)", both ends counted."""
+    out = []
+    for m in _DURATION_RE.finditer(text):
+        start = parse_date(m.group("start"))
+        if start is None or not (m.group("years") or m.group("months")):
+            continue
+        months = int(m.group("years") or 0) * 12 + int(m.group("months") or 0)
+        index = month_index(start) + max(months - 1, 0)
+        out.append(f"{index // 12:04d}-{index % 12 + 1:02d}")
+    return out
 
 
 def resume_as_of(

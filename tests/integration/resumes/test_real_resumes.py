@@ -64,11 +64,13 @@ def test_field_stays_at_or_above_its_floor(measured, field):
 
 
 def test_present_is_counted_from_the_resumes_own_date(corpus):
-    # The LinkedIn export says "May 2022 - Present (11 months)": it was saved in April 2023, so
-    # "present" must not mean the day the test runs.
+    # The LinkedIn export was saved on 2 March 2023 (its metadata; "May 2022 - Present (11 months)"
+    # agrees), so "present" must not mean the day the test runs, nor the "2023" its degree ends in
+    # (read as December 2023, that date used to win over the file's own).
     from talentflow.resumes.parse import parse_resume
 
     linkedin = next(r for r in corpus if r.id == "shivansh-srivastava-linkedin")
     parsed = parse_resume(linkedin.path.read_bytes(), linkedin.path.name)
-    assert parsed.as_of_source in ("file_metadata", "latest_date")
-    assert parsed.as_of is not None and parsed.as_of < "2024-01-01"
+    assert (parsed.as_of, parsed.as_of_source) == ("2023-03-02", "file_metadata")
+    # Feb 2021 - Mar 2023 with the overlapping jobs counted once ("2 years 2 months" on LinkedIn)
+    assert parsed.experience_years == 2.1

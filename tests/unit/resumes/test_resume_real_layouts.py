@@ -203,3 +203,17 @@ def test_entry_parts_neither_side_states_are_not_counted():
     counts = score_resume(pred, truth)
     assert (counts["education.degree"].fp, counts["education.degree"].fn) == (0, 0)
     assert counts["education.school"].tp == 1
+
+
+def test_linkedin_durations_date_the_export():
+    from datetime import date
+
+    from talentflow.resumes.dates import latest_mentioned
+
+    text = (
+        "Orbit\nSoftware Engineer\nMay 2022 - Present (11 months)\n"
+        "Build Lab\nVice President\nFebruary 2021 - Present (2 years 2 months)\n"
+        "Education\nLakeshore University\nBachelor of Science · (2019 - 2023)\n"
+    )
+    # May 2022 + 11 months counted inclusively is March 2023; the degree's bare "2023" does not win
+    assert latest_mentioned(text, today=date(2026, 1, 1)) == date(2023, 3, 1)
