@@ -120,6 +120,10 @@ def oidc_sign_in(browser, server, provider, sub: str, next_path: str = "/hr/", t
     assert not browser.find_elements(By.ID, "password"), "local password form shown while OIDC is on"
     browser.find_element(By.ID, "sign-in-oidc").click()
     _wait(browser, lambda d: d.current_url.startswith(provider.issuer + "/oauth2/authorize"), "provider page")
+    asked = dict(parse_qsl(urlsplit(browser.current_url).query))
+    # PKCE, state and nonce on every request (the provider here does not enforce PKCE; real ones do)
+    assert asked.get("code_challenge_method") == "S256" and len(asked.get("code_challenge", "")) >= 43
+    assert asked.get("state") and asked.get("nonce") and "openid" in asked.get("scope", "").split()
     if tamper:
         browser.get(tamper(browser.current_url))
     button = browser.find_element(By.CSS_SELECTOR, f'button[name="sub"][value="{sub}"]')
