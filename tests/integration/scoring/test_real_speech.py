@@ -21,10 +21,10 @@ from scoring_tasks.languages import convert_text, has_han
 
 pytestmark = pytest.mark.slow
 
-# Character error rate of the platform's Mandarin decoding, measured 0.217 on the two clips (69
-# characters: one character is 1.4 points); the ceiling leaves two characters of margin. Issue 18
-# asks for 0.15: not reached with the prompt of languages.yaml (without it: 0.145, but no punctuation).
-ZH_CER_CEILING = 0.25
+# Character error rate of the platform's Mandarin decoding, measured 0.204 on the three clips (98
+# characters: one character is a point); the ceiling leaves two characters of margin. Issue 18 asks
+# for 0.15: not reached with the prompt of languages.yaml (without it: 0.163, and no punctuation).
+ZH_CER_CEILING = 0.23
 # Word error rate of tiny.en, measured 0.078 on the seven English clips (103 words).
 EN_WER_CEILING = 0.11
 
@@ -39,7 +39,7 @@ def clips() -> list[bench_asr.Clip]:
 
 def test_clips_are_what_sources_yaml_lists(clips):
     by_language = {lang: [c for c in clips if c.language == lang] for lang in ("zh", "en")}
-    assert len(by_language["zh"]) >= 2 and len(by_language["en"]) >= 7
+    assert len(by_language["zh"]) >= 3 and len(by_language["en"]) >= 7
     assert all(c.duration_s > 2 for c in clips), {c.id: c.duration_s for c in clips}
     assert all(has_han(c.reference) for c in by_language["zh"])
 
