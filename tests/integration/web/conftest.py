@@ -214,6 +214,19 @@ def browser():
     driver.quit()
 
 
+def still_shown(element) -> bool:
+    """True while ``element`` (a part of the page before a click) is still in the page shown. Once
+    the browser has navigated, Chromium answers "stale element" or, under load, "node does not
+    belong to the document": either means the old page is gone."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        element.is_enabled()
+        return True
+    except WebDriverException:
+        return False
+
+
 class Session:
     """The browser signed in as one user (cookies cleared first: each role its own session)."""
 
@@ -235,12 +248,11 @@ class Session:
         """Click a form's button and wait until the browser has left the page (the post and its
         redirect): nothing of the old page is read after the click. Returns the new URL."""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
 
         old_page = self.driver.find_element(By.TAG_NAME, "body")
         self.driver.find_element(by, selector).click()
-        WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(old_page))
+        WebDriverWait(self.driver, 60).until(lambda _: not still_shown(old_page))
         return self.driver.current_url
 
     def open(self, path: str) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
-from tests.integration.web.conftest import PASSWORD, LiveServer, Session, query
+from tests.integration.web.conftest import PASSWORD, LiveServer, Session, query, still_shown
 
 ROLE_MAP = {"tf-hr-admins": "hr_admin", "/tf/hrbp": "hrbp", "tf-managers": "hiring_manager"}
 
@@ -129,19 +129,8 @@ def oidc_sign_in(browser, server, provider, sub: str, next_path: str = "/hr/", t
     button = browser.find_element(By.CSS_SELECTOR, f'button[name="sub"][value="{sub}"]')
     old = browser.find_element(By.TAG_NAME, "body")
     button.click()
-    _wait(browser, lambda d: d.current_url.startswith(server.url) and not _still_shown(old), "back")
+    _wait(browser, lambda d: d.current_url.startswith(server.url) and not still_shown(old), "back")
     return Session(browser, server.url, sub)
-
-
-def _still_shown(element) -> bool:
-    """True while ``element`` (the provider's page) is still the page shown."""
-    from selenium.common.exceptions import WebDriverException
-
-    try:
-        element.is_enabled()
-        return True
-    except WebDriverException:  # stale, or Chromium's "node does not belong to the document"
-        return False
 
 
 def _with_param(url: str, name: str, value: str) -> str:
