@@ -4,7 +4,7 @@ certifications and spoken languages. Each concern has its own module; this one p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from talentflow.resumes.certifications import list_items, parse_certifications, parse_languages
@@ -16,6 +16,7 @@ from talentflow.resumes.model import Education, Experience
 from talentflow.resumes.places import find_location
 from talentflow.resumes.sections import Section, section_text, split_sections
 from talentflow.resumes.taxonomy import Taxonomy
+from talentflow.resumes.unknown_skills import unknown_skills
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Fields:
     languages: list[str]
     projects: list[str]
     sections: list[str]
+    unknown_skills: list[str] = field(default_factory=list)
+    """Skills-section items the taxonomy does not know (the Chinese parser leaves it empty)."""
 
 
 def extract_fields(text: str, taxonomy: Taxonomy, as_of: date | None = None) -> Fields:
@@ -56,6 +59,7 @@ def extract_fields(text: str, taxonomy: Taxonomy, as_of: date | None = None) -> 
         skills=taxonomy.find_skills(
             _without_employers(text, experience, section_text(sections, "certifications")), skills_text
         ),
+        unknown_skills=unknown_skills(skills_text, taxonomy),
         education=education,
         experience=experience,
         experience_years=total_years([(e.start, e.end) for e in experience if e.start], as_of),

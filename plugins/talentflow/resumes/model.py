@@ -49,6 +49,8 @@ class ParsedResume(BaseModel):
     summary: str | None = None
     skills: list[str] = Field(default_factory=list)
     """Canonical names from the skills taxonomy."""
+    unknown_skills: list[str] = Field(default_factory=list)
+    """Items of the skills section the taxonomy does not know, as written (not used in matching)."""
     education: list[Education] = Field(default_factory=list)
     experience: list[Experience] = Field(default_factory=list)
     experience_years: float = 0.0

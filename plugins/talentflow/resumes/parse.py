@@ -78,6 +78,7 @@ def parse_resume(
         location=fields.location,
         summary=fields.summary,
         skills=fields.skills,
+        unknown_skills=fields.unknown_skills,
         education=fields.education,
         experience=fields.experience,
         experience_years=fields.experience_years,

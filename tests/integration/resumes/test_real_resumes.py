@@ -22,6 +22,7 @@ FLOORS = {
     "phone": (1.0, 1.0),
     "location": (1.0, 1.0),
     "skills": (0.64, 0.64),
+    "skills_with_unknown": (0.63, 0.95),
     "education.degree": (0.81, 0.81),
     "education.school": (0.91, 0.91),
     "education.year": (0.82, 0.86),

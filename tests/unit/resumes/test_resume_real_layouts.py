@@ -217,3 +217,17 @@ def test_linkedin_durations_date_the_export():
     )
     # May 2022 + 11 months counted inclusively is March 2023; the degree's bare "2023" does not win
     assert latest_mentioned(text, today=date(2026, 1, 1)) == date(2023, 3, 1)
+
+
+def test_unknown_skills_are_kept_as_written_apart_from_the_taxonomy():
+    text = (
+        "Dana Reyes\ndana@example.com\n\nSkills\n"
+        "Big Data Tools\tHadoop, Sqoop, Flume, Python\n"
+        "Technical: Stata, SQL, R (intermediate), SPSS (beginner)\n"
+        "Backend & Databases: Firebase (Auth, Firestore), SQLite\n"
+        "Interests: Ultimate Frisbee, Bhangra dance\n"
+    )
+    parsed = parse_text(text)
+    assert parsed.unknown_skills == ["Sqoop", "Flume", "Stata", "SPSS", "Firebase"]
+    assert {"Python", "SQL", "SQLite"} <= set(parsed.skills)
+    assert not set(parsed.unknown_skills) & set(parsed.skills)
