@@ -197,6 +197,9 @@ class TextFeatures:
     collective_mentions: int
     generic_mentions: int
     signals: list[list[str]] = field(default_factory=list)
+    # different words in the sentences that count (answer_checks.py): saying more of the same, or
+    # filler around it, does not add depth
+    distinct_words: int | None = None
 
     @property
     def star(self) -> float:
@@ -223,7 +226,9 @@ class TextFeatures:
 
     @property
     def depth(self) -> float:
-        """Enough said to judge: 90 words or more count in full."""
+        """Enough said to judge: 70 different words (when known; else 90 words) count in full."""
+        if self.distinct_words is not None:
+            return min(1.0, self.distinct_words / 70.0)
         return min(1.0, self.words / 90.0)
 
     def as_dict(self) -> dict:
@@ -236,6 +241,7 @@ class TextFeatures:
             "own_ratio": round(self.own_ratio, 3),
             "generic_rate": round(self.generic_rate, 3),
             "depth": round(self.depth, 3),
+            "distinct_words": self.distinct_words,
         }
 
 

@@ -30,6 +30,9 @@ class FeatureWeights(BaseModel):
 class RelevanceGate(BaseModel):
     low: float = 0.10
     high: float = 0.25
+    # Below this similarity of the whole answer to its question, an answer that names nothing from
+    # work or study is off-topic and scored near level 1 (scoring_tasks/answer_checks.py).
+    off_topic: float = Field(0.35, ge=0, le=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> RelevanceGate:

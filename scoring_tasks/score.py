@@ -7,9 +7,16 @@ Only what the candidate said counts. For each answer:
   distribution over levels 1-5 and its expected level;
 * STAR — are situation, task, the candidate's own action and a result present (``features.py``);
 * specificity — numbers and outcomes, own actions against "we", few generalities;
-* depth — enough said to judge;
+* depth — enough said to judge: different words in the sentences that count;
 * relevance — similarity of the answer to its question and competency; an off-topic answer is
   pulled towards level 1 whatever else it contains.
+
+Before any of this, ``answer_checks.py`` sets aside what must not count: sentences said twice,
+filler talk, the question read back and lists of words. Only the remaining sentences are scored,
+the score above level 1 is shrunk by the share of words set aside, and an answer that speaks of
+nothing from work or study while keeping far from its question is off-topic (pulled to level 1).
+Every check that fires is named in the answer's ``flags`` with its reason, and marked on the
+evidence sentence that shows it.
 
 The answer's level is ``1 + 4 * weighted mean`` of the first four (weights from the scoring-model
 version), shrunk towards 1 by low relevance. A competency's score is the mean of its answers; the
@@ -25,6 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, Field
 
+from scoring_tasks.answer_checks import AnswerChecks, check_answer, speaks_of_work
 from scoring_tasks.features import TextFeatures, split_sentences, text_features
 from scoring_tasks.model_version import ScoringModelVersion, load_model_version
 from scoring_tasks.rubric import LEVELS, MOTIVATION, MOTIVATION_CATEGORIES, Rubric, RubricError
@@ -66,6 +74,8 @@ class AnswerScore(BaseModel):
     relevance: float
     features: dict
     evidence: list[Evidence]
+    # checks that fired (repeated, filler, question_echo, keyword_list, off_topic) and why
+    flags: dict[str, str] = Field(default_factory=dict)
 
 
 class CompetencyScore(BaseModel):
@@ -79,6 +89,7 @@ class CompetencyScore(BaseModel):
     evidence: list[Evidence]
     question_ids: list[str | None]
     features: dict
+    flags: dict[str, str] = Field(default_factory=dict)
 
 
 class MotivationResult(BaseModel):
@@ -222,17 +233,23 @@ class Scorer:
         parsed = [[a if isinstance(a, Answer) else Answer.model_validate(a) for a in iv] for iv in interviews]
         family = job_family or self.rubric.job_family
         sentences = [[split_sentences(a.text) for a in iv] for iv in parsed]
+        checks = [
+            [check_answer(sents, a.question) for a, sents in zip(iv, iv_sentences, strict=True)]
+            for iv, iv_sentences in zip(parsed, sentences, strict=True)
+        ]
         texts: list[str] = []
-        for iv, iv_sentences in zip(parsed, sentences, strict=True):
-            for answer, sents in zip(iv, iv_sentences, strict=True):
-                texts += sents + [answer.text]
+        for iv, iv_sentences, iv_checks in zip(parsed, sentences, checks, strict=True):
+            for answer, sents, answer_checks in zip(iv, iv_sentences, iv_checks, strict=True):
+                texts += sents + [answer.text, " ".join(answer_checks.kept)]
                 if answer.question:
                     texts.append(answer.question)
         cache = _TextCache(self.embedder, texts)
         facts = list(speech_facts) if speech_facts is not None else [None] * len(parsed)
         results = []
-        for n, (iv, iv_sentences, iv_facts) in enumerate(zip(parsed, sentences, facts, strict=True)):
-            results.append(self._score_one(n, iv, iv_sentences, cache, family, iv_facts))
+        for n, (iv, iv_sentences, iv_checks, iv_facts) in enumerate(
+            zip(parsed, sentences, checks, facts, strict=True)
+        ):
+            results.append(self._score_one(n, iv, iv_sentences, iv_checks, cache, family, iv_facts))
         return results
 
     def score_answers(self, answers: Sequence[Answer | dict]) -> list[AnswerScore]:
@@ -281,12 +298,49 @@ class Scorer:
             sims += [float(q @ answer_vec), float((sent_vecs @ q).max())]
         return max(sims)
 
+    def _set_aside(
+        self, answer: Answer, competency: str, inferred: bool, checks: AnswerChecks
+    ) -> AnswerScore:
+        """An answer with nothing that counts: only the question read back, lists or repetition."""
+        flags = checks.flags()
+        evidence = [
+            Evidence(sentence=s, question_id=answer.question_id, signals=[v], matched_level=1)
+            for s, v in zip(checks.sentences, checks.verdicts, strict=True)
+            if v in flags
+        ][:3]
+        feats = text_features("", [])
+        return AnswerScore(
+            question_id=answer.question_id,
+            question=answer.question,
+            competency=competency,
+            competency_inferred=inferred,
+            score=1.0,
+            confidence=0.1,
+            anchor_level=1.0,
+            level_probabilities=[1.0, 0, 0, 0, 0],
+            relevance=0.0,
+            features=feats.as_dict()
+            | {"anchor_level": 1.0, "relevance": 0.0, "relevance_factor": 0.0, "contributions": {}},
+            evidence=evidence,
+            flags=flags,
+        )
+
     def _score_answer(
-        self, answer: Answer, competency: str, inferred: bool, sents: list[str], cache: _TextCache
+        self,
+        answer: Answer,
+        competency: str,
+        inferred: bool,
+        all_sents: list[str],
+        checks: AnswerChecks,
+        cache: _TextCache,
     ) -> AnswerScore:
         weights = self.model_version.feature_weights
         gate = self.model_version.relevance
-        feats: TextFeatures = text_features(answer.text, sents)
+        sents = checks.kept
+        if all_sents and not sents:
+            return self._set_aside(answer, competency, inferred, checks)
+        feats: TextFeatures = text_features(" ".join(sents), sents)
+        feats.distinct_words = checks.distinct_words
         if not sents:
             return AnswerScore(
                 question_id=answer.question_id,
@@ -303,10 +357,14 @@ class Scorer:
                 evidence=[],
             )
         sent_vecs = cache.get(sents)
-        answer_vec = cache.get([answer.text])[0]
+        answer_vec = cache.get([" ".join(sents)])[0]
         # (sentences x levels): best anchor of each level for each sentence
-        per_level = np.stack([(sent_vecs @ a.T).max(axis=1) for a in self._anchors[competency]], axis=1)
-        top = min(TOP_SENTENCES, len(sents))
+        # Filler talk still shows how a candidate speaks about the competency ("I'm not the kind of
+        # person who comes up with ideas" is a level-1 answer), so the anchors read it too; the
+        # shrink below takes away what padding could add.
+        anchor_vecs = cache.get(checks.heard)
+        per_level = np.stack([(anchor_vecs @ a.T).max(axis=1) for a in self._anchors[competency]], axis=1)
+        top = min(TOP_SENTENCES, len(anchor_vecs))
         level_match = np.sort(per_level, axis=0)[-top:].mean(axis=0)
         probs = _softmax(level_match, ANCHOR_TEMPERATURE)
         anchor_level = float(np.dot(probs, LEVELS))
@@ -314,6 +372,19 @@ class Scorer:
 
         relevance = self._relevance(answer, competency, answer_vec, sent_vecs, cache)
         relevance_factor = float(np.clip((relevance - gate.low) / (gate.high - gate.low), 0.0, 1.0))
+        flags = checks.flags()
+        # Sentence-level similarity is fooled by a well-told story about anything (a wedding dinner
+        # reaches 0.4 against a problem-solving question); the whole answer against its question,
+        # together with whether it names anything from work or study, is not.
+        whole = float(cache.get([answer.question])[0] @ answer_vec) if answer.question else relevance
+        # Only a story can be off-topic: general statements are weak, and scored as such.
+        story = checks.count(None) > 0
+        if story and whole < gate.off_topic and not speaks_of_work(" ".join(sents)):
+            relevance_factor = 0.0
+            flags["off_topic"] = (
+                f"the answer names nothing from work or study and keeps far from its question "
+                f"(similarity {whole:.2f} < {gate.off_topic:.2f}); it is scored near level 1"
+            )
         parts = {
             "anchors": (weights.anchors, anchor_norm),
             "star": (weights.star, feats.star),
@@ -322,8 +393,10 @@ class Scorer:
         }
         total_w = sum(w for w, _ in parts.values())
         raw = sum(w * v for w, v in parts.values()) / total_w
-        # Off-topic answers are pulled towards level 1, however well told.
-        score = 1.0 + 4.0 * raw * (0.25 + 0.75 * relevance_factor)
+        # Off-topic answers are pulled towards level 1, however well told; padding and repetition
+        # shrink what is above level 1 by their share of the words.
+        pull = 0.05 if "off_topic" in flags else 0.25 + 0.75 * relevance_factor
+        score = 1.0 + 4.0 * raw * pull * checks.shrink
         rule_norm = (
             weights.star * feats.star + weights.specificity * feats.specificity + weights.depth * feats.depth
         ) / max(1e-9, weights.star + weights.specificity + weights.depth)
@@ -333,11 +406,24 @@ class Scorer:
 
         level_near = int(np.clip(round(score), 1, 5))
         evidence = self._evidence(answer, competency, sents, sent_vecs, feats, level_near)
+        if "off_topic" in flags:
+            for e in evidence:
+                e.signals = ["off_topic", *e.signals]
+        set_aside = [
+            Evidence(sentence=s, question_id=answer.question_id, signals=[v], matched_level=level_near)
+            for s, v in zip(checks.sentences, checks.verdicts, strict=True)
+            if v in ("question_echo", "keyword_list") and v in flags
+        ]
+        evidence = (set_aside[:1] + evidence)[:3]
         features = feats.as_dict() | {
             "anchor_level": round(anchor_level, 3),
             "relevance": round(relevance, 3),
             "relevance_factor": round(relevance_factor, 3),
             "contributions": {k: round(4.0 * w * v / total_w, 3) for k, (w, v) in parts.items()},
+            "set_aside": {
+                v: checks.count(v) for v in ("repeated", "filler", "question_echo", "keyword_list")
+            },
+            "shrink": round(checks.shrink, 3),
         }
         return AnswerScore(
             question_id=answer.question_id,
@@ -351,6 +437,7 @@ class Scorer:
             relevance=round(relevance, 3),
             features=features,
             evidence=evidence,
+            flags=flags,
         )
 
     def _evidence(
@@ -408,19 +495,20 @@ class Scorer:
         n: int,
         answers: list[Answer],
         sentences: list[list[str]],
+        checks: list[AnswerChecks],
         cache: _TextCache,
         family: str,
         facts: SpeechFacts | None,
     ) -> InterviewScore:
         scored: list[AnswerScore] = []
         motivation = None
-        for k, (answer, sents) in enumerate(zip(answers, sentences, strict=True)):
+        for k, (answer, sents, answer_checks) in enumerate(zip(answers, sentences, checks, strict=True)):
             where = f"interview {n + 1}, answer {k + 1}"
             competency, inferred = self._resolve_competency(answer, cache, where)
             if competency == MOTIVATION:
                 motivation = self._motivation(answer, sents, cache) or motivation
                 continue
-            scored.append(self._score_answer(answer, competency, inferred, sents, cache))
+            scored.append(self._score_answer(answer, competency, inferred, sents, answer_checks, cache))
 
         by_comp: dict[str, list[AnswerScore]] = {}
         for a in scored:
@@ -459,6 +547,7 @@ class Scorer:
                     evidence=evidence,
                     question_ids=[a.question_id for a in items],
                     features=feature_means,
+                    flags={code: why for a in items for code, why in a.flags.items()},
                 )
             )
         overall = None

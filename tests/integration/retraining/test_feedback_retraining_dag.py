@@ -24,7 +24,7 @@ from talentflow.warehouse_build import dbt_project as dbt
 from . import scores
 from .world_data import ratings, simulated_scores
 
-DEFAULT = "default-2025.1"
+DEFAULT = "default-2026.1"
 FLOW = {"min_hires": 10, "validity_margin": -1.0, "air_threshold": 0.0, "min_group_size": 5}
 REAL_SCORER_SAMPLE = 8
 

@@ -45,9 +45,9 @@ def test_active_version_falls_back_to_the_shipped_default(fresh_registry):
     assert registry.active_version(settings) == load_model_version()  # empty registry
     with warehouse.connect(settings) as conn:
         conn.execute("DROP TABLE audit.scoring_model_versions")
-    assert registry.active_version(settings).version == "default-2025.1"  # never used
-    assert registry.ensure_root(settings) == "default-2025.1"  # recreated, the default registered as root
-    assert registry.get("default-2025.1", settings)["status"] == "active"
+    assert registry.active_version(settings).version == "default-2026.1"  # never used
+    assert registry.ensure_root(settings) == "default-2026.1"  # recreated, the default registered as root
+    assert registry.get("default-2026.1", settings)["status"] == "active"
 
 
 def test_retraining_moves_weights_toward_the_truth_and_raises_heldout_validity(world, data):
@@ -107,7 +107,7 @@ def test_guard_refuses_a_more_valid_candidate_that_worsens_adverse_impact(data, 
     registry.ensure_root(settings)
     registry.register(
         focus,
-        parent="default-2025.1",
+        parent="default-2026.1",
         status="candidate",
         metrics={},
         reasons=["test"],
@@ -143,8 +143,8 @@ def test_guard_refuses_a_more_valid_candidate_that_worsens_adverse_impact(data, 
     with pytest.raises(registry.RegistryError, match="was rejected"):
         registry.decide(proposal["version"], "approved", "someone", settings=settings)
     assert registry.active_version(settings).version == focus.version
-    registry.rollback("default-2025.1", by="test-lead", settings=settings)
-    assert registry.active_version(settings).version == "default-2025.1"
+    registry.rollback("default-2026.1", by="test-lead", settings=settings)
+    assert registry.active_version(settings).version == "default-2026.1"
 
 
 def test_below_the_minimum_sample_nothing_is_promoted_and_the_reason_is_recorded(data, fresh_registry):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from talentflow.retraining.dataset import HiringData
 
-DEFAULT_VERSION = "default-2025.1"
+DEFAULT_VERSION = "default-2026.1"
 
 
 def truth(world: Path) -> dict:

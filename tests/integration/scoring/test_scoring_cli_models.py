@@ -56,6 +56,6 @@ def test_score_several_files_one_json_line_each(tmp_path):
     assert set(a["scores"]) == {"problem_solving"} and a["motivation"]["category"] == "growth"
     assert set(b["scores"]) == {"teamwork"}
     for line in lines:
-        assert 0 <= line["overall"] <= 100 and line["model_version"] == "default-2025.1"
+        assert 0 <= line["overall"] <= 100 and line["model_version"] == "default-2026.1"
         assert all(line["evidence"][k] for k in line["scores"])
     assert a["overall"] > b["overall"]

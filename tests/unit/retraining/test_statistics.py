@@ -129,5 +129,5 @@ def test_validity_rows_cover_each_competency_and_overall_per_criterion():
     assert overall["n_applicants"] == 80
     assert overall["sd_applicants"] > overall["sd_hires"]
     assert overall["corrected_r"] > overall["pearson_r"] > 0
-    assert overall["scoring_model_version"] == "default-2025.1"
+    assert overall["scoring_model_version"] == "default-2026.1"
     assert validity.summary(out)["sales"]["rating_6m"]["n"] == overall["n"]

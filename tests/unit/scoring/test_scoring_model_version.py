@@ -10,7 +10,7 @@ from scoring_tasks.model_version import load_model_version
 
 def test_shipped_default_version():
     version = load_model_version()
-    assert version.version == "default-2025.1"
+    assert version.version == "default-2026.1"
     assert version.speech_facts.enabled is False  # speech facts stay out of the score by default
     assert version.thresholds.talent_pool <= version.thresholds.advance
 
