@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
-# Grouped ("+44 20 7946 0991", "(+82) 10-9030-1843") or written as one run of 9-12 digits
+# Grouped ("+44 20 7946 0991", "(+82) 10-5550-0123") or written as one run of 9-12 digits
 # ("+919493206902", "+91 7981419024", "01013946047"), as Indian and Egyptian resumes often do.
 PHONE_RE = re.compile(
     r"(?<![\w/+])(?:(?:\+\d{1,3}|\(\+\d{1,4}\))[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?"

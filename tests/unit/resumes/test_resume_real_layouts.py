@@ -40,12 +40,12 @@ def test_a_lowercase_may_is_not_a_month():
 @pytest.mark.parametrize(
     ("text", "phone"),
     [
-        (": a.b@example.com\t:+919493206902", "+919493206902"),
-        ("+91 7981419024\tname@example.com", "+91 7981419024"),
-        ("Alexandria, Egypt | 01013946047 | me@example.com", "01013946047"),
-        ("Contact\n5202620535 (Mobile)", "5202620535"),
-        ("Phone number: (+386) 069984236 (Mobile)", "(+386) 069984236"),
-        ("(+82) 10-9030-1843 | me@example.com", "(+82) 10-9030-1843"),
+        (": a.b@example.com\t:+919000012345", "+919000012345"),
+        ("+91 7000012345\tname@example.com", "+91 7000012345"),
+        ("Alexandria, Egypt | 01000012345 | me@example.com", "01000012345"),
+        ("Contact\n5550001234 (Mobile)", "5550001234"),
+        ("Phone number: (+386) 069000123 (Mobile)", "(+386) 069000123"),
+        ("(+82) 10-5550-0123 | me@example.com", "(+82) 10-5550-0123"),
     ],
 )
 def test_phone_numbers_as_real_resumes_write_them(text, phone):
@@ -68,7 +68,7 @@ def test_a_thirteen_digit_isbn_is_no_phone():
         ("Greater Seattle Area", "Greater Seattle Area"),
         (
             "Email address: me@example.com Email address: me@uni.example\n"
-            "Whatsapp Messenger: +38669984236 Address: 1000, Ljubljana, Slovenia (Main)",
+            "Whatsapp Messenger: +38669000123 Address: 1000, Ljubljana, Slovenia (Main)",
             "Ljubljana, Slovenia",
         ),
     ],
