@@ -98,6 +98,16 @@ def transcribe(
     emit(result, json_out, human)
 
 
+# Why an answer was scored low although it may look long or on-message (scoring_tasks/answer_checks.py).
+FLAG_TEXTS = {
+    "repeated": "Said more than once: repeated sentences were counted once.",
+    "filler": "Filler talk was not counted.",
+    "question_echo": "The answer repeats the question; that part was not counted.",
+    "keyword_list": "A list of words, not an account of what happened; it was not counted.",
+    "off_topic": "Off-topic: the answer names nothing from work or study and keeps far from the question.",
+}
+
+
 def _read_answers(path: Path) -> list[dict]:
     if not path.is_file():
         raise UserError(f"{path}: no such file")
@@ -202,4 +212,9 @@ def score(
             confidence = i18n.gettext("confidence {value}", locale, value=f"{dim['confidence']:.2f}")
             lines.append(f"  {dim['competency']:18} {dim['score']:.1f}  {confidence}")
             lines += [f"      - {e['sentence']}" for e in dim["evidence"][:2]]
+            lines += [
+                f"      ! {i18n.gettext(FLAG_TEXTS[code], locale)}"
+                for code in dim["flags"]
+                if code in FLAG_TEXTS
+            ]
         emit(result, False, "\n".join(lines))

@@ -59,3 +59,16 @@ def test_score_several_files_one_json_line_each(tmp_path):
         assert 0 <= line["overall"] <= 100 and line["model_version"] == "default-2026.1"
         assert all(line["evidence"][k] for k in line["scores"])
     assert a["overall"] > b["overall"]
+
+
+def test_score_says_why_a_gamed_answer_scored_low(tmp_path):
+    question = (
+        "Tell me about a time you had to explain something complicated to someone without your background."
+    )
+    path = tmp_path / "gamed.json"
+    path.write_text(json.dumps({"answers": [{"question": question, "text": f"{question} {question}"}]}))
+    result = runner.invoke(app, ["score", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "overall 0.0" in result.stdout
+    assert "! The answer repeats the question; that part was not counted." in result.stdout
+    assert "! Said more than once: repeated sentences were counted once." in result.stdout
