@@ -240,9 +240,11 @@ class Scorer:
         texts: list[str] = []
         for iv, iv_sentences, iv_checks in zip(parsed, sentences, checks, strict=True):
             for answer, sents, answer_checks in zip(iv, iv_sentences, iv_checks, strict=True):
-                texts += sents + [answer.text, " ".join(answer_checks.kept)]
+                texts += sents + [" ".join(answer_checks.kept)]
                 if answer.question:
                     texts.append(answer.question)
+                elif not answer.competency:  # the competency is guessed from the answer itself
+                    texts.append(answer.text)
         cache = _TextCache(self.embedder, texts)
         facts = list(speech_facts) if speech_facts is not None else [None] * len(parsed)
         results = []
