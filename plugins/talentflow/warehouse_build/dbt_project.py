@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import yaml
@@ -19,6 +20,31 @@ PROFILE = "talentflow"
 TARGET = "warehouse"
 DOCS_PREFIX = "docs/dbt"
 DOCS_FILES = ("index.html", "manifest.json", "catalog.json")
+
+
+def _calling_module() -> str:
+    """The first module up the stack that is not dbt_common.behavior_flags: what dbt-common's
+    ``BehaviorFlagRendered._default_source`` finds, without reading any source file."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_globals.get("__name__")
+        if name and name != "dbt_common.behavior_flags":
+            return name
+        frame = frame.f_back
+    return "Unknown"
+
+
+def cheap_dbt_flag_sources() -> None:
+    """Make dbt's adapter set-up cheap again inside deep call stacks.
+
+    dbt-common (1.39) names the module of every behaviour flag with ``inspect.stack()`` each time an
+    adapter is registered, which reads the source lines of every frame on the stack -- under an
+    Airflow task (and more so under pytest) that was 56% of each Cosmos dbt task's time (py-spy on
+    ``warehouse_build`` through ``dag.test()``). The value only names a module in a warning event;
+    walking the frames gives the same name without touching a file. Idempotent."""
+    from dbt_common import behavior_flags
+
+    behavior_flags.BehaviorFlagRendered._default_source = staticmethod(_calling_module)
 
 
 def profiles_dir(settings: Settings | None = None) -> Path:
@@ -124,6 +150,7 @@ def manifest_path(settings: Settings | None = None) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.exists():
             return path
+        cheap_dbt_flag_sources()
         argv = ["parse", "--quiet", "--project-dir", str(settings.dbt_project_dir)]
         argv += ["--profiles-dir", str(profiles_dir(settings)), "--target-path", str(work)]
         argv += ["--log-path", str(work)]
@@ -155,6 +182,7 @@ def cosmos_configs(
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
     settings = settings or get_settings()
+    cheap_dbt_flag_sources()  # before any task of the DAG runs dbt in this process
     mode = mode or settings.cosmos_mode or DEFAULT_COSMOS_MODE
     if mode not in COSMOS_MODES:
         raise ValueError(f"unknown Cosmos mode {mode!r}: use one of {', '.join(COSMOS_MODES)}")
@@ -195,6 +223,7 @@ def run(args: list[str], settings: Settings | None = None) -> None:
     from dbt.cli.main import dbtRunner
 
     settings = settings or get_settings()
+    cheap_dbt_flag_sources()
     folder = profiles_dir(settings)
     # target/ and logs/ per runtime home: two runtimes (or a test beside a demo) never share them.
     argv = [
