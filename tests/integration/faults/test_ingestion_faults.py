@@ -21,6 +21,7 @@ import pytest
 from pydantic import SecretStr
 
 from talentflow.core import runtime, storage, warehouse
+from talentflow.core.tables.resumes import SUBMISSIONS
 from talentflow.resumes.ingestion import ARCHIVE, INCOMING, QUARANTINE, process_batch
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "resumes"
@@ -70,6 +71,20 @@ def _wait_for_loader_connection(settings, timeout: float = 60) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("the batch never connected to the warehouse")
+
+
+def _wait_for_loader_waiting_on_a_lock(settings, timeout: float = 300) -> None:
+    """Until a ``loader`` backend waits for a lock: the batch has reached its load."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with warehouse.connect(settings, login="admin") as conn:
+            n = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = 'loader' AND wait_event_type = 'Lock'"
+            ).fetchone()[0]
+        if n:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the batch never reached its load")
 
 
 def _assert_nothing_lost(settings, store, names: dict[str, str]) -> None:
@@ -171,10 +186,14 @@ def test_object_store_stopped_mid_batch(tf_runtime):
     store.ensure_ready()
     _, names = _deliver(store)
     batch = Batch([INCOMING + n for n in names], settings)
-    batch.start()
-    _wait_for_loader_connection(tf_runtime)
-    time.sleep(0.5)  # the files are read; the batch parses, embeds, loads, then moves them
-    server.stop()
+    # The batch reads the files, parses, embeds, loads, then moves them. Holding a write lock on the
+    # submissions table stops it at its load, files read: the store goes down there, before any move
+    # (a timed pause was a race: on a quick machine the batch had moved everything first).
+    with warehouse.connect(tf_runtime, login="admin") as lock:
+        lock.execute(f"LOCK TABLE {SUBMISSIONS.qualified} IN EXCLUSIVE MODE")
+        batch.start()
+        _wait_for_loader_waiting_on_a_lock(tf_runtime)
+        server.stop()
     try:
         batch.join(300)
         assert not batch.is_alive()
