@@ -26,8 +26,12 @@ setup-zh: setup
 demo: setup
 	$(BIN)/talentflow demo
 
+# Two pytest-xdist workers for the two cores CI has; each package of tests stays on one worker, in
+# order (tests/conftest.py). `make test TEST_WORKERS=0` runs it serially, in one process.
+TEST_WORKERS ?= 2
+
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --durations=25
 
 test-unit: setup
 	$(BIN)/python -m pytest -q tests/unit

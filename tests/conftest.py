@@ -38,6 +38,34 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
 
+def worker_group(nodeid: str) -> str:
+    """The unit of work of one pytest-xdist worker: a package of tests (``tests/integration/attrition``)
+    or a module directly under tests/unit, tests/integration or tests/e2e."""
+    parts = nodeid.split("::", 1)[0].split("/")
+    return "/".join(parts[:3]) if len(parts) > 3 else "/".join(parts)
+
+
+try:
+    from xdist.scheduler import LoadScopeScheduling
+except ImportError:  # pytest-xdist is not installed: the suite runs serially
+    LoadScopeScheduling = None
+
+if LoadScopeScheduling is not None:
+
+    class FolderScheduling(LoadScopeScheduling):
+        """``make test`` runs two workers; the tests of one group run on one worker, in the order
+        collected: the modules of a package share a generated world and the tables it loaded, and no
+        other module's reset may land between them. Each worker is a whole session with its own
+        TALENTFLOW_HOME and PostgreSQL port (set above, at import). (xdist's own ``loadgroup`` marks
+        do not reach pytest 9's test ids, so the grouping is this scheduler's.)"""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    def pytest_xdist_make_scheduler(config, log):
+        return FolderScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def tf_runtime():
     """A fresh embedded runtime for the whole session: PostgreSQL, warehouse DDL, Airflow DB, store."""

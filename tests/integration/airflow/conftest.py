@@ -1,8 +1,8 @@
 """Fixtures of the scheduler tests: the real Airflow components on the session's embedded runtime.
 
-They run when selected with ``-m scheduler`` or with TALENTFLOW_SCHEDULER_TESTS=1 (CI can set it). On
-the team's shared 2-core machine at load average 18-28 the Celery test took 15 min and the end-to-end
-test about 40 min (README "Running Airflow"), so a plain ``pytest`` leaves them out and says so."""
+They run when selected with ``-m scheduler`` or with TALENTFLOW_SCHEDULER_TESTS=1, which CI sets
+(``.ci/run``). Together they take about 13 minutes of one worker on a 2-core machine (README "Running
+Airflow"), so a plain ``pytest`` leaves them out and says so."""
 
 from __future__ import annotations
 
