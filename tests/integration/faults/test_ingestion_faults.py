@@ -59,32 +59,20 @@ def _deliver(store) -> tuple[str, dict[str, str]]:
     return tag, names
 
 
-def _wait_for_loader_connection(settings, timeout: float = 60) -> None:
-    """Until a ``loader`` backend other than ours is open: the batch is running."""
+def _wait_for_loader(settings, waiting_on_a_lock: bool = False, timeout: float = 300) -> None:
+    """Until a ``loader`` backend other than ours is open (the batch is running), or, with
+    ``waiting_on_a_lock``, until one waits for a lock (the batch has reached its load)."""
+    condition = "wait_event_type = 'Lock'" if waiting_on_a_lock else "pid <> pg_backend_pid()"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with warehouse.connect(settings, login="admin") as conn:
             n = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE usename = 'loader' AND pid <> pg_backend_pid()"
+                f"SELECT count(*) FROM pg_stat_activity WHERE usename = 'loader' AND {condition}"
             ).fetchone()[0]
         if n:
             return
         time.sleep(0.05)
-    raise AssertionError("the batch never connected to the warehouse")
-
-
-def _wait_for_loader_waiting_on_a_lock(settings, timeout: float = 300) -> None:
-    """Until a ``loader`` backend waits for a lock: the batch has reached its load."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with warehouse.connect(settings, login="admin") as conn:
-            n = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE usename = 'loader' AND wait_event_type = 'Lock'"
-            ).fetchone()[0]
-        if n:
-            return
-        time.sleep(0.05)
-    raise AssertionError("the batch never reached its load")
+    raise AssertionError("the batch never " + ("reached its load" if waiting_on_a_lock else "connected"))
 
 
 def _assert_nothing_lost(settings, store, names: dict[str, str]) -> None:
@@ -135,7 +123,7 @@ def test_database_paused_mid_batch(tf_runtime):
     _, names = _deliver(store)
     batch = Batch([INCOMING + n for n in names], tf_runtime)
     batch.start()
-    _wait_for_loader_connection(tf_runtime)
+    _wait_for_loader(tf_runtime)
     paused = _postgres_processes(tf_runtime)
     for proc in paused:
         os.kill(proc.pid, signal.SIGSTOP)
@@ -157,7 +145,7 @@ def test_database_restarted_mid_batch(tf_runtime):
     _, names = _deliver(store)
     batch = Batch([INCOMING + n for n in names], tf_runtime)
     batch.start()
-    _wait_for_loader_connection(tf_runtime)
+    _wait_for_loader(tf_runtime)
     runtime.stop_postgres(tf_runtime)  # fast shutdown: the batch's backend is terminated
     runtime.start_postgres(tf_runtime)
     batch.join(300)
@@ -192,7 +180,7 @@ def test_object_store_stopped_mid_batch(tf_runtime):
     with warehouse.connect(tf_runtime, login="admin") as lock:
         lock.execute(f"LOCK TABLE {SUBMISSIONS.qualified} IN EXCLUSIVE MODE")
         batch.start()
-        _wait_for_loader_waiting_on_a_lock(tf_runtime)
+        _wait_for_loader(tf_runtime, waiting_on_a_lock=True)
         server.stop()
     try:
         batch.join(300)
