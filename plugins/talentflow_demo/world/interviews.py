@@ -85,15 +85,7 @@ def answer_text(
     if locale == "zh-CN":
         return _answer_text_zh(competency, level, rng, company, concise)
     bank = BANK[competency]
-    values = {
-        "company": company or _pick(rng, lexicon.EMPLOYERS),
-        "project": _pick(rng, lexicon.PROJECTS),
-        "n": int(rng.integers(2, 10)),
-        "n2": int(rng.integers(12, 60)),
-        "pct": int(rng.integers(12, 48)),
-        "k": int(rng.integers(40, 900)),
-        "weeks": int(rng.integers(3, 12)),
-    }
+    values = _answer_values(rng, lexicon, company)
     situation = _pick(rng, bank.situations).format(**values)
     action_idx = rng.permutation(len(bank.actions))
     acts = [bank.actions[int(i)] for i in action_idx]
@@ -144,13 +136,9 @@ def answer_text(
     return " ".join(parts)
 
 
-def _answer_text_zh(
-    competency: str, level: int, rng: np.random.Generator, company: str | None, concise: bool
-) -> str:
-    """The Chinese answer: the same levels as the English one, sentences joined without spaces."""
-    bank, fr = BANK_ZH[competency], FRAGMENTS_ZH
-    lex = lexicon.for_locale("zh-CN")
-    values = {
+def _answer_values(rng: np.random.Generator, lex, company: str | None) -> dict:
+    """The details an answer's story is filled with (one draw order for every language)."""
+    return {
         "company": company or _pick(rng, lex.EMPLOYERS),
         "project": _pick(rng, lex.PROJECTS),
         "n": int(rng.integers(2, 10)),
@@ -159,6 +147,14 @@ def _answer_text_zh(
         "k": int(rng.integers(40, 900)),
         "weeks": int(rng.integers(3, 12)),
     }
+
+
+def _answer_text_zh(
+    competency: str, level: int, rng: np.random.Generator, company: str | None, concise: bool
+) -> str:
+    """The Chinese answer: the same levels as the English one, sentences joined without spaces."""
+    bank, fr = BANK_ZH[competency], FRAGMENTS_ZH
+    values = _answer_values(rng, lexicon.for_locale("zh-CN"), company)
     situation = _pick(rng, bank.situations).format(**values)
     acts = [bank.actions[int(i)] for i in rng.permutation(len(bank.actions))]
     result = _pick(rng, bank.results).format(**values)
