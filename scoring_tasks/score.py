@@ -152,6 +152,33 @@ class _TextCache:
         return self.vectors[[self.index[t] for t in texts]]
 
 
+def _lowest(
+    answer: Answer,
+    competency: str,
+    inferred: bool,
+    feats: TextFeatures,
+    confidence: float,
+    evidence: list[Evidence],
+    flags: dict[str, str],
+) -> AnswerScore:
+    """Level 1 for an answer with nothing to score: empty, or everything in it set aside."""
+    return AnswerScore(
+        question_id=answer.question_id,
+        question=answer.question,
+        competency=competency,
+        competency_inferred=inferred,
+        score=1.0,
+        confidence=confidence,
+        anchor_level=1.0,
+        level_probabilities=[1.0, 0, 0, 0, 0],
+        relevance=0.0,
+        features=feats.as_dict()
+        | {"anchor_level": 1.0, "relevance": 0.0, "relevance_factor": 0.0, "contributions": {}},
+        evidence=evidence,
+        flags=flags,
+    )
+
+
 class Scorer:
     """Scores interviews against one rubric with one scoring-model version.
 
@@ -310,22 +337,7 @@ class Scorer:
             for s, v in zip(checks.sentences, checks.verdicts, strict=True)
             if v in flags
         ][:3]
-        feats = text_features("", [])
-        return AnswerScore(
-            question_id=answer.question_id,
-            question=answer.question,
-            competency=competency,
-            competency_inferred=inferred,
-            score=1.0,
-            confidence=0.1,
-            anchor_level=1.0,
-            level_probabilities=[1.0, 0, 0, 0, 0],
-            relevance=0.0,
-            features=feats.as_dict()
-            | {"anchor_level": 1.0, "relevance": 0.0, "relevance_factor": 0.0, "contributions": {}},
-            evidence=evidence,
-            flags=flags,
-        )
+        return _lowest(answer, competency, inferred, text_features("", []), 0.1, evidence, flags)
 
     def _score_answer(
         self,
@@ -344,20 +356,7 @@ class Scorer:
         feats: TextFeatures = text_features(" ".join(sents), sents)
         feats.distinct_words = checks.distinct_words
         if not sents:
-            return AnswerScore(
-                question_id=answer.question_id,
-                question=answer.question,
-                competency=competency,
-                competency_inferred=inferred,
-                score=1.0,
-                confidence=0.0,
-                anchor_level=1.0,
-                level_probabilities=[1.0, 0, 0, 0, 0],
-                relevance=0.0,
-                features=feats.as_dict()
-                | {"anchor_level": 1.0, "relevance": 0.0, "relevance_factor": 0.0, "contributions": {}},
-                evidence=[],
-            )
+            return _lowest(answer, competency, inferred, feats, 0.0, [], {})
         sent_vecs = cache.get(sents)
         answer_vec = cache.get([" ".join(sents)])[0]
         # (sentences x levels): best anchor of each level for each sentence
