@@ -104,27 +104,44 @@ def test_an_empty_loader_run_emits_no_asset_and_starts_no_build(cluster):
     assert cluster.outbound_attempts() == [], "outbound connections attempted"
 
 
-def test_the_ui_logs_in_and_lists_every_dag_without_import_errors(cluster, tmp_path):
+def test_the_ui_logs_in_and_lists_every_dag_without_import_errors(cluster):
     """Headless Chromium: log in as admin with the generated password, see every DAG of dags/."""
-    from talentflow.core import airflow_services as services
-    from tests.integration.airflow.webdriver import Browser
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    try:
-        browser = Browser(tmp_path / "profile")
-    except FileNotFoundError as missing:
-        pytest.skip(f"not installed: {missing}")
-    try:
-        browser.open(f"{cluster.url}/")
-        browser.type("input[name='username']", "admin")
-        browser.type("input[type='password']", services.admin_password(cluster.settings))
-        browser.click("button[type='submit']")
-        browser.open(f"{cluster.url}/dags?limit=50")
-        dag_ids = sorted(_dag_ids(cluster))
-        text = browser.wait_for_text(dag_ids)
-        assert [d for d in dag_ids if d not in text] == [], text[:2000]
-        assert "Import Error" not in text
-    finally:
-        browser.close()
+    from talentflow.core import airflow_services as services
+    from tests.browser import chromium, missing
+
+    if absent := missing():
+        pytest.skip(f"not installed: {', '.join(absent)}")
+    dag_ids = sorted(_dag_ids(cluster))
+    with chromium(window="1400,1000") as driver:
+        driver.get(f"{cluster.url}/")
+        WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input[name='username']"))
+        driver.find_element(By.CSS_SELECTOR, "input[name='username']").send_keys("admin")
+        password = driver.find_element(By.CSS_SELECTOR, "input[type='password']")
+        password.send_keys(services.admin_password(cluster.settings))
+        driver.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
+        # signed in once the password field has gone
+        WebDriverWait(driver, 60).until(
+            lambda d: not d.find_elements(By.CSS_SELECTOR, "input[type='password']"),
+            "the sign-in form is still shown: was the admin password refused?",
+        )
+        driver.get(f"{cluster.url}/dags?limit=50")
+
+        def body(d) -> str:
+            return d.find_element(By.TAG_NAME, "body").text
+
+        try:
+            WebDriverWait(driver, 90, ignored_exceptions=(StaleElementReferenceException,)).until(
+                lambda d: all(dag_id in body(d) for dag_id in dag_ids)
+            )
+        except TimeoutException:
+            pass  # the assertion below names what is missing
+        text = body(driver)
+    assert [d for d in dag_ids if d not in text] == [], text[:2000]
+    assert "Import Error" not in text
 
 
 def _all_parsed(cluster) -> bool:

@@ -19,7 +19,6 @@ import pytest
 
 from talentflow.core.runtime import free_port
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "bench" / "results" / "pages"
 WORLD = {"seed": 5, "candidates": 30, "employees": 90, "years": 2, "recordings": 2}
 PASSWORD = "correct-horse-battery-staple"
@@ -189,29 +188,15 @@ def server(web_world, people):
 
 @pytest.fixture(scope="module")
 def browser():
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
-    if missing:
-        pytest.skip(
-            f"headless browser absent: {', '.join(missing)} (Debian packages chromium, chromium-driver)"
-        )
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    from tests.browser import chromium, missing
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        "--lang=en-US",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    if absent := missing():
+        pytest.skip(
+            f"headless browser absent: {', '.join(absent)} (Debian packages chromium, chromium-driver)"
+        )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 def still_shown(element) -> bool:
