@@ -129,6 +129,10 @@ def reset_loaded_data(settings) -> None:
         conn.execute(f"TRUNCATE {tables}")
         # ...and the audit rows those loads wrote: a module counts the recommendations its own runs logged.
         conn.execute("TRUNCATE audit.ingest_errors, audit.data_quality_results, audit.recommendations")
+        # People an earlier module erased: another world reuses their ids (C000001), and the claim
+        # would refuse (delete) that world's tasks about them.
+        if conn.execute("SELECT to_regclass('audit.people_tombstones')").fetchone()[0]:
+            conn.execute("TRUNCATE audit.people_tombstones")
         # dbt's incremental facts outlive their raw rows: start the marts from nothing too.
         conn.execute("DROP SCHEMA IF EXISTS staging, intermediate, marts CASCADE")
     warehouse.ensure_warehouse(settings)
