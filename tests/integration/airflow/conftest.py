@@ -2,7 +2,7 @@
 
 They run when selected with ``-m scheduler`` or with TALENTFLOW_SCHEDULER_TESTS=1. Together they
 take about 12 minutes of one worker on a 2-core machine (README "Running Airflow"); CI leaves them
-out until the Celery test's one lost task in three runs is understood, and says so."""
+out until a whole run confirms the fix of their one failure, and says so."""
 
 from __future__ import annotations
 
