@@ -4,7 +4,7 @@ second version of a resume someone sends when applying twice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -279,18 +279,13 @@ def _rewrite_resume_zh(
     skills = list(base.skills)
     if len(skills) > 3 and rng.random() < 0.5:
         skills.pop(int(rng.integers(len(skills))))
-    return ResumeContent(
-        name=base.name,
+    return replace(
+        base,
         email=email,
-        phone=base.phone,
         phone_display=display,
-        location=base.location,
-        title=base.title,
-        summary=base.summary,
         skills=skills,
         education=[dict(e) for e in base.education],
         experience=[dict(job) for job in base.experience],
         certifications=list(base.certifications),
         languages=list(base.languages),
-        experience_years=base.experience_years,
     )
